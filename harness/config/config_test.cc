@@ -1,0 +1,254 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Configs are parsed as if they lived at the project root, so `dir:
+// servers/...` resolves.
+const fs::path kName = fs::path(PROJECT_SOURCE_DIR) / "test.yaml";
+
+constexpr const char* kGood = R"(
+postgres:
+  max_connections: 500
+servers:
+  - name: fastapi
+    dir: servers/fastapi
+    build: ./build
+    run: .venv/bin/uvicorn app.main:app --port $PORT
+    env: {EXTRA: "1"}
+    ready: {path: /, timeout: 90s}
+  - name: axum
+    dir: servers/axum
+    run: target/release/axum-server
+    enabled: false
+scenarios:
+  - name: closed
+    requests: 50000
+    concurrency: 10
+    keepalive: false
+  - name: corrected
+    requests: 50000
+    concurrency: 10
+    keepalive: false
+    rate: 10000
+    latency_correction: true
+  - name: sweep
+    kind: sweep
+    duration: 10s
+    load_fractions: [0.5, 0.9]
+repetitions: 3
+baseline: axum
+sample_interval: 250ms
+pinning: {server: "0", postgres: "1", oha: "1"}
+output: out
+)";
+
+TEST(ConfigTest, LoadsAGoodFile) {
+  auto config = ParseConfig(kGood, kName);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->postgres.max_connections, 500);
+  EXPECT_TRUE(config->postgres.dsn.empty());
+  ASSERT_EQ(config->servers.size(), 2u);
+  EXPECT_EQ(config->servers[0].name, "fastapi");
+  EXPECT_EQ(config->servers[0].dir,
+            fs::path(PROJECT_SOURCE_DIR) / "servers/fastapi");
+  EXPECT_EQ(config->servers[0].env.at("EXTRA"), "1");
+  EXPECT_EQ(config->servers[0].ready.timeout, Duration(90'000));
+  EXPECT_FALSE(config->servers[1].enabled);
+  ASSERT_EQ(config->scenarios.size(), 3u);
+  EXPECT_EQ(config->scenarios[0].requests, 50000);
+  EXPECT_FALSE(config->scenarios[0].keepalive);
+  EXPECT_EQ(config->scenarios[1].rate, 10000.0);
+  EXPECT_TRUE(config->scenarios[1].latency_correction);
+  EXPECT_EQ(config->scenarios[2].kind, ScenarioKind::kSweep);
+  EXPECT_EQ(config->scenarios[2].load_fractions,
+            (std::vector<double>{0.5, 0.9}));
+  EXPECT_EQ(config->repetitions, 3);
+  EXPECT_EQ(config->baseline, "axum");
+  EXPECT_EQ(config->sample_interval, Duration(250));
+  EXPECT_EQ(config->pinning.oha, "1");
+  EXPECT_EQ(config->output, fs::path(PROJECT_SOURCE_DIR) / "out");
+}
+
+TEST(ConfigTest, DefaultsMatchTheReference) {
+  auto config = ParseConfig(R"(
+servers: [{name: axum, dir: servers/axum, run: x}]
+scenarios: [{name: s, requests: 10}]
+)",
+                            kName);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->postgres.max_connections, 1000);
+  EXPECT_EQ(config->db_pool_size, 5);
+  EXPECT_EQ(config->repetitions, 1);
+  EXPECT_EQ(config->sample_interval, Duration(100));
+  EXPECT_EQ(config->scenarios[0].concurrency, 10);
+  EXPECT_EQ(config->baseline,
+            "axum");  // the first server when fastapi is absent
+}
+
+TEST(ConfigTest, TheProjectsOwnProfilesLoad) {
+  for (const char* file : {"bench.yaml", "tests/bench.smoke.yaml"}) {
+    fs::path path = fs::path(PROJECT_SOURCE_DIR) / file;
+    if (!fs::exists(path)) continue;
+    auto config = LoadConfig(path);
+    EXPECT_TRUE(config) << config.error().message;
+  }
+}
+
+struct BadCase {
+  const char* label;
+  std::string text;
+  std::string
+      expected;  // a substring of the one-line error, after "test.yaml:LINE: "
+  int line;
+};
+
+const char* const kServer = "servers: [{name: a, dir: servers/axum, run: x}]\n";
+const char* const kScenario = "scenarios: [{name: s, requests: 10}]\n";
+
+std::vector<BadCase> BadCases() {
+  std::string both = std::string(kServer) + kScenario;
+  return {
+      {"empty file", "", "is empty", -1},
+      {"only a comment", "# nothing\n", "is empty", -1},
+      {"a list at the top", "- a\n- b\n", "expected a mapping", 1},
+      {"unknown top-level key", both + "repetitons: 3\n",
+       "repetitons: unknown key", 3},
+      {"missing servers", kScenario, "servers: missing", 1},
+      {"servers not a list", std::string("servers: 3\n") + kScenario,
+       "non-empty list", 1},
+      {"empty servers", std::string("servers: []\n") + kScenario,
+       "non-empty list", 1},
+      {"missing scenarios", kServer, "scenarios: missing", 1},
+      {"server without run",
+       std::string("servers: [{name: a, dir: servers/axum}]\n") + kScenario,
+       "servers[0].run: missing", 1},
+      {"server dir missing on disk",
+       std::string("servers: [{name: a, dir: servers/nope, run: x}]\n") +
+           kScenario,
+       "no such directory", 1},
+      {"duplicate server names",
+       std::string("servers:\n  - {name: a, dir: servers/axum, run: x}\n"
+                   "  - {name: a, dir: servers/axum, run: y}\n") +
+           kScenario,
+       "duplicate server name 'a'", 3},
+      {"bad server name",
+       std::string("servers: [{name: 'a b', dir: servers/axum, run: x}]\n") +
+           kScenario,
+       "servers[0].name", 1},
+      {"unknown server key",
+       std::string(
+           "servers: [{name: a, dir: servers/axum, run: x, port: 1}]\n") +
+           kScenario,
+       "servers[0].port: unknown key", 1},
+      {"enabled not a bool",
+       std::string("servers: [{name: a, dir: servers/axum, run: x, enabled: "
+                   "maybe}]\n") +
+           kScenario,
+       "expected true or false, got 'maybe'", 1},
+      {"negative requests",
+       std::string(kServer) + "scenarios: [{name: s, requests: -5}]\n",
+       "scenarios[0].requests: must be at least 1", 2},
+      {"zero concurrency",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, concurrency: 0}]\n",
+       "scenarios[0].concurrency: must be at least 1", 2},
+      {"requests a string",
+       std::string(kServer) + "scenarios: [{name: s, requests: lots}]\n",
+       "expected a whole number, got 'lots'", 2},
+      {"fractional requests",
+       std::string(kServer) + "scenarios: [{name: s, requests: 1.5}]\n",
+       "expected a whole number", 2},
+      {"neither requests nor duration",
+       std::string(kServer) + "scenarios: [{name: s}]\n",
+       "give requests (oha -n) or duration (oha -z)", 2},
+      {"both requests and duration",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, duration: 10s}]\n",
+       "either requests or duration", 2},
+      {"bad duration",
+       std::string(kServer) + "scenarios: [{name: s, duration: 10}]\n",
+       "expected a duration such as 500ms, 30s or 2m, got '10'", 2},
+      {"unknown scenario kind",
+       std::string(kServer) +
+           "scenarios: [{name: s, kind: spike, duration: 1s}]\n",
+       "expected fixed or sweep, got 'spike'", 2},
+      {"correction without rate",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, latency_correction: true}]\n",
+       "latency_correction: needs a rate", 2},
+      {"zero rate",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, rate: 0}]\n",
+       "expected a positive number", 2},
+      {"sweep without duration",
+       std::string(kServer) + "scenarios: [{name: s, kind: sweep}]\n",
+       "needs the duration of each load level", 2},
+      {"duplicate scenario names",
+       std::string(kServer) + "scenarios:\n  - {name: s, requests: 1}\n  - "
+                              "{name: s, requests: 2}\n",
+       "duplicate scenario name 's'", 4},
+      {"zero repetitions", both + "repetitions: 0\n",
+       "repetitions: must be at least 1", 3},
+      {"unknown baseline", both + "baseline: django\n",
+       "no server named 'django'", 3},
+      {"tiny sample interval", both + "sample_interval: 1ms\n", "at least 10ms",
+       3},
+      {"bad cpu list", both + "pinning: {server: 'zero'}\n", "pinning.server",
+       3},
+      {"dsn not a URI", std::string("postgres: {dsn: 'host=x'}\n") + both,
+       "expected a postgres:// URI", 1},
+      {"seed without dsn", std::string("postgres: {seed: true}\n") + both,
+       "applies only with postgres.dsn", 1},
+      {"broken YAML", both + "repetitions: [1\n", "not valid YAML", -2},
+      {"tab indentation", "servers:\n\t- name: a\n", "not valid YAML", -2},
+      {"not UTF-8", both + "baseline: \"\xff\xfe\"\n", "not valid UTF-8", 3},
+      {"env not a mapping",
+       std::string(
+           "servers: [{name: a, dir: servers/axum, run: x, env: [A]}]\n") +
+           kScenario,
+       "servers[0].env: expected a mapping", 1},
+      {"ready path without slash",
+       std::string("servers: [{name: a, dir: servers/axum, run: x, ready: "
+                   "{path: health}}]\n") +
+           kScenario,
+       "must start with '/'", 1},
+  };
+}
+
+TEST(ConfigTest, EveryMalformedFileGivesOneLineNamingFileLineAndKey) {
+  for (const BadCase& c : BadCases()) {
+    auto config = ParseConfig(c.text, kName);
+    ASSERT_FALSE(config) << c.label << ": loaded but should not";
+    const std::string& message = config.error().message;
+    EXPECT_EQ(message.find('\n'), std::string::npos)
+        << c.label << ": " << message;
+    EXPECT_NE(message.find(c.expected), std::string::npos)
+        << c.label << ": " << message;
+    std::string where = kName.string();
+    if (c.line > 0) where += ":" + std::to_string(c.line) + ": ";
+    if (c.line == -2) where += ":";  // YAML syntax errors: the parser's line
+    EXPECT_TRUE(message.starts_with(where)) << c.label << ": " << message;
+  }
+}
+
+TEST(ConfigTest, UnreadableFilesAreReportedByName) {
+  auto missing = LoadConfig("/nonexistent/bench.yaml");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(
+      missing.error().message.rfind("/nonexistent/bench.yaml: cannot read", 0),
+      0u);
+  auto directory = LoadConfig(PROJECT_SOURCE_DIR);
+  ASSERT_FALSE(directory);
+  EXPECT_NE(directory.error().message.find("is a directory"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace harness
