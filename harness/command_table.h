@@ -12,5 +12,7 @@ void AddCommand(CLI::App* command, std::function<int()> run);
 
 void RegisterDbCommands(CLI::App& app);
 void RegisterValidateCommand(CLI::App& app);
+void RegisterCheckCommand(CLI::App& app);
+void RegisterRunCommand(CLI::App& app);
 
 }  // namespace harness

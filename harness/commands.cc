@@ -22,6 +22,8 @@ void AddCommand(CLI::App* command, std::function<int()> run) {
 void RegisterCommands(CLI::App& app) {
   RegisterDbCommands(app);
   RegisterValidateCommand(app);
+  RegisterCheckCommand(app);
+  RegisterRunCommand(app);
 }
 
 int RunSelectedCommand(CLI::App&) {

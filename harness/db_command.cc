@@ -11,19 +11,16 @@
 namespace harness {
 
 void RegisterDbCommands(CLI::App& app) {
-  CLI::App* db =
-      app.add_subcommand("db", "Start or stop an embedded Postgres on its own");
+  CLI::App* db = app.add_subcommand("db", "Start or stop an embedded Postgres on its own");
   db->require_subcommand(1);
 
   auto options = std::make_shared<ClusterOptions>();
   CLI::App* up = db->add_subcommand("up",
                                     "Start a seeded throwaway cluster that "
                                     "runs until `db down`; prints its DSN");
-  up->add_option("--max-connections", options->max_connections,
-                 "Postgres max_connections")
+  up->add_option("--max-connections", options->max_connections, "Postgres max_connections")
       ->check(CLI::Range(10, 100000));
-  up->add_option("--cpus", options->cpu_list,
-                 "taskset CPU list for Postgres, e.g. 1");
+  up->add_option("--cpus", options->cpu_list, "taskset CPU list for Postgres, e.g. 1");
   AddCommand(up, [options] {
     options->detached = true;
     auto cluster = Cluster::Create(*options);
@@ -31,19 +28,15 @@ void RegisterDbCommands(CLI::App& app) {
       std::fprintf(stderr, "harness: %s\n", cluster.error().message.c_str());
       return kExitBadInput;
     }
-    std::fprintf(
-        stderr,
-        "harness: postgres (pid %d) in %s; stop it with `harness db down`\n",
-        static_cast<int>((*cluster)->postmaster_pid()),
-        (*cluster)->directory().c_str());
+    std::fprintf(stderr, "harness: postgres (pid %d) in %s; stop it with `harness db down`\n",
+                 static_cast<int>((*cluster)->postmaster_pid()), (*cluster)->directory().c_str());
     std::printf("%s\n", (*cluster)->dsn().c_str());
     return kExitOk;
   });
 
   auto dir = std::make_shared<std::string>();
   CLI::App* down = db->add_subcommand(
-      "down",
-      "Stop every cluster `db up` started (or the one in --dir) and remove it");
+      "down", "Stop every cluster `db up` started (or the one in --dir) and remove it");
   down->add_option("--dir", *dir, "the cluster directory `db up` reported");
   AddCommand(down, [dir] {
     auto removed = DestroyDetachedClusters(*dir);
@@ -51,8 +44,7 @@ void RegisterDbCommands(CLI::App& app) {
       std::fprintf(stderr, "harness: %s\n", removed.error().message.c_str());
       return kExitFailure;
     }
-    std::fprintf(stderr, "harness: stopped and removed %d cluster(s)\n",
-                 *removed);
+    std::fprintf(stderr, "harness: stopped and removed %d cluster(s)\n", *removed);
     return kExitOk;
   });
 }

@@ -3,10 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstring>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
+
+#include "util/files.h"
 
 namespace harness {
 namespace {
@@ -38,8 +38,7 @@ class Reader {
       if (!allowed.contains(name)) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        Fail(entry.first, Join(key, name),
-             "unknown key (expected one of: " + list + ")");
+        Fail(entry.first, Join(key, name), "unknown key (expected one of: " + list + ")");
       }
     }
   }
@@ -57,23 +56,21 @@ class Reader {
     return value;
   }
 
-  long long Integer(const YAML::Node& node, const std::string& key,
-                    long long min) const {
+  long long Integer(const YAML::Node& node, const std::string& key, long long min) const {
     long long value = 0;
     if (!node.IsScalar() || !YAML::convert<long long>::decode(node, value)) {
       Fail(node, key, "expected a whole number, got " + Show(node));
     }
     if (value < min) {
-      Fail(node, key,
-           "must be at least " + std::to_string(min) + ", got " + Show(node));
+      Fail(node, key, "must be at least " + std::to_string(min) + ", got " + Show(node));
     }
     return value;
   }
 
   double Number(const YAML::Node& node, const std::string& key) const {
     double value = 0;
-    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) ||
-        !(value > 0) || value > 1e9) {
+    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !(value > 0) ||
+        value > 1e9) {
       Fail(node, key, "expected a positive number, got " + Show(node));
     }
     return value;
@@ -82,9 +79,7 @@ class Reader {
   Duration DurationValue(const YAML::Node& node, const std::string& key) const {
     std::optional<Duration> d;
     if (node.IsScalar()) d = ParseDuration(node.Scalar());
-    if (!d)
-      Fail(node, key,
-           "expected a duration such as 500ms, 30s or 2m, got " + Show(node));
+    if (!d) Fail(node, key, "expected a duration such as 500ms, 30s or 2m, got " + Show(node));
     return *d;
   }
 
@@ -108,11 +103,7 @@ int FirstBadUtf8Line(const std::string& text) {
   int line = 1;
   for (size_t i = 0; i < text.size();) {
     unsigned char c = text[i];
-    int extra = c < 0x80         ? 0
-                : (c >> 5) == 6  ? 1
-                : (c >> 4) == 14 ? 2
-                : (c >> 3) == 30 ? 3
-                                 : -1;
+    int extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
     if (extra < 0 || i + extra >= text.size()) return line;
     for (int k = 1; k <= extra; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) >> 6) != 2) return line;
@@ -131,15 +122,13 @@ PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node) {
   r.ExpectMap(node, "postgres", {"dsn", "seed", "max_connections", "keep"});
   if (node["dsn"]) {
     pg.dsn = r.String(node["dsn"], "postgres.dsn");
-    if (!pg.dsn.starts_with("postgres://") &&
-        !pg.dsn.starts_with("postgresql://")) {
+    if (!pg.dsn.starts_with("postgres://") && !pg.dsn.starts_with("postgresql://")) {
       r.Fail(node["dsn"], "postgres.dsn", "expected a postgres:// URI");
     }
   }
   if (node["seed"]) pg.seed = r.Bool(node["seed"], "postgres.seed");
   if (node["max_connections"]) {
-    pg.max_connections =
-        r.Integer(node["max_connections"], "postgres.max_connections", 10);
+    pg.max_connections = r.Integer(node["max_connections"], "postgres.max_connections", 10);
   }
   if (node["keep"]) pg.keep = r.Bool(node["keep"], "postgres.keep");
   if (pg.seed && pg.dsn.empty()) {
@@ -150,18 +139,16 @@ PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node) {
   return pg;
 }
 
-ServerConfig ReadServer(const Reader& r, const YAML::Node& node,
-                        const std::string& key, const fs::path& base) {
+ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::string& key,
+                        const fs::path& base) {
   ServerConfig s;
-  r.ExpectMap(node, key,
-              {"name", "dir", "build", "run", "env", "ready", "enabled"});
+  r.ExpectMap(node, key, {"name", "dir", "build", "run", "env", "ready", "enabled"});
   for (const char* required : {"name", "dir", "run"}) {
     if (!node[required]) r.Fail(node, Reader::Join(key, required), "missing");
   }
   s.name = r.String(node["name"], key + ".name");
   if (!std::regex_match(s.name, kNamePattern)) {
-    r.Fail(node["name"], key + ".name",
-           "use letters, digits, '.', '_' and '-' only");
+    r.Fail(node["name"], key + ".name", "use letters, digits, '.', '_' and '-' only");
   }
   s.dir = (base / r.String(node["dir"], key + ".dir")).lexically_normal();
   std::error_code ec;
@@ -172,8 +159,7 @@ ServerConfig ReadServer(const Reader& r, const YAML::Node& node,
   s.run = r.String(node["run"], key + ".run");
   if (s.run.empty()) r.Fail(node["run"], key + ".run", "must not be empty");
   if (const auto& env = node["env"]) {
-    if (!env.IsMap())
-      r.Fail(env, key + ".env", "expected a mapping of NAME: value");
+    if (!env.IsMap()) r.Fail(env, key + ".env", "expected a mapping of NAME: value");
     for (const auto& entry : env) {
       std::string name = entry.first.Scalar();
       s.env[name] = r.String(entry.second, key + ".env." + name);
@@ -188,26 +174,22 @@ ServerConfig ReadServer(const Reader& r, const YAML::Node& node,
       }
     }
     if (ready["timeout"]) {
-      s.ready.timeout =
-          r.DurationValue(ready["timeout"], key + ".ready.timeout");
+      s.ready.timeout = r.DurationValue(ready["timeout"], key + ".ready.timeout");
     }
   }
   if (node["enabled"]) s.enabled = r.Bool(node["enabled"], key + ".enabled");
   return s;
 }
 
-Scenario ReadScenario(const Reader& r, const YAML::Node& node,
-                      const std::string& key) {
+Scenario ReadScenario(const Reader& r, const YAML::Node& node, const std::string& key) {
   Scenario s;
-  r.ExpectMap(
-      node, key,
-      {"name", "kind", "requests", "duration", "concurrency", "keepalive",
-       "rate", "latency_correction", "warmup", "load_fractions"});
+  r.ExpectMap(node, key,
+              {"name", "kind", "requests", "duration", "concurrency", "keepalive", "rate",
+               "latency_correction", "warmup", "load_fractions"});
   if (!node["name"]) r.Fail(node, key + ".name", "missing");
   s.name = r.String(node["name"], key + ".name");
   if (!std::regex_match(s.name, kNamePattern)) {
-    r.Fail(node["name"], key + ".name",
-           "use letters, digits, '.', '_' and '-' only");
+    r.Fail(node["name"], key + ".name", "use letters, digits, '.', '_' and '-' only");
   }
   if (node["kind"]) {
     std::string kind = r.String(node["kind"], key + ".kind");
@@ -216,12 +198,10 @@ Scenario ReadScenario(const Reader& r, const YAML::Node& node,
     } else if (kind == "sweep") {
       s.kind = ScenarioKind::kSweep;
     } else {
-      r.Fail(node["kind"], key + ".kind",
-             "expected fixed or sweep, got '" + kind + "'");
+      r.Fail(node["kind"], key + ".kind", "expected fixed or sweep, got '" + kind + "'");
     }
   }
-  if (node["requests"])
-    s.requests = r.Integer(node["requests"], key + ".requests", 1);
+  if (node["requests"]) s.requests = r.Integer(node["requests"], key + ".requests", 1);
   if (node["duration"]) {
     s.duration = r.DurationValue(node["duration"], key + ".duration");
     if (s.duration->count() < 100) {
@@ -235,18 +215,15 @@ Scenario ReadScenario(const Reader& r, const YAML::Node& node,
     r.Fail(node, key, "give requests (oha -n) or duration (oha -z)");
   }
   if (s.kind == ScenarioKind::kSweep && !s.duration) {
-    r.Fail(node, key + ".duration",
-           "a sweep needs the duration of each load level");
+    r.Fail(node, key + ".duration", "a sweep needs the duration of each load level");
   }
   if (node["concurrency"]) {
     s.concurrency = r.Integer(node["concurrency"], key + ".concurrency", 1);
   }
-  if (node["keepalive"])
-    s.keepalive = r.Bool(node["keepalive"], key + ".keepalive");
+  if (node["keepalive"]) s.keepalive = r.Bool(node["keepalive"], key + ".keepalive");
   if (node["rate"]) s.rate = r.Number(node["rate"], key + ".rate");
   if (node["latency_correction"]) {
-    s.latency_correction =
-        r.Bool(node["latency_correction"], key + ".latency_correction");
+    s.latency_correction = r.Bool(node["latency_correction"], key + ".latency_correction");
   }
   if (s.latency_correction && !s.rate && s.kind == ScenarioKind::kFixed) {
     r.Fail(node["latency_correction"], key + ".latency_correction",
@@ -256,40 +233,33 @@ Scenario ReadScenario(const Reader& r, const YAML::Node& node,
   if (s.kind == ScenarioKind::kSweep && (node["rate"] || node["requests"])) {
     r.Fail(node, key, "a sweep sets its own rates; drop rate and requests");
   }
-  if (node["warmup"])
-    s.warmup = r.DurationValue(node["warmup"], key + ".warmup");
+  if (node["warmup"]) s.warmup = r.DurationValue(node["warmup"], key + ".warmup");
   if (const auto& fractions = node["load_fractions"]) {
     if (s.kind != ScenarioKind::kSweep) {
       r.Fail(fractions, key + ".load_fractions", "applies only to kind: sweep");
     }
     if (!fractions.IsSequence() || fractions.size() == 0) {
-      r.Fail(fractions, key + ".load_fractions",
-             "expected a list such as [0.25, 0.5]");
+      r.Fail(fractions, key + ".load_fractions", "expected a list such as [0.25, 0.5]");
     }
     s.load_fractions.clear();
     for (const auto& f : fractions) {
       double v = r.Number(f, key + ".load_fractions");
-      if (v > 1.5)
-        r.Fail(f, key + ".load_fractions",
-               "a fraction of saturation, e.g. 0.5");
+      if (v > 1.5) r.Fail(f, key + ".load_fractions", "a fraction of saturation, e.g. 0.5");
       s.load_fractions.push_back(v);
     }
   }
   return s;
 }
 
-void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base,
-              Config& c) {
+void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base, Config& c) {
   if (!root.IsDefined() || root.IsNull()) r.Fail(root, "(file)", "is empty");
-  r.ExpectMap(
-      root, "",
-      {"postgres", "servers", "scenarios", "repetitions", "db_pool_size",
-       "baseline", "sample_interval", "pinning", "output"});
+  r.ExpectMap(root, "",
+              {"postgres", "servers", "scenarios", "repetitions", "db_pool_size", "baseline",
+               "sample_interval", "pinning", "output"});
   if (root["postgres"]) c.postgres = ReadPostgres(r, root["postgres"]);
 
   const auto& servers = root["servers"];
-  if (!servers)
-    r.Fail(root, "servers", "missing (a list of servers to compare)");
+  if (!servers) r.Fail(root, "servers", "missing (a list of servers to compare)");
   if (!servers.IsSequence() || servers.size() == 0) {
     r.Fail(servers, "servers", "expected a non-empty list");
   }
@@ -304,8 +274,7 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base,
   }
 
   const auto& scenarios = root["scenarios"];
-  if (!scenarios)
-    r.Fail(root, "scenarios", "missing (a list of load scenarios)");
+  if (!scenarios) r.Fail(root, "scenarios", "missing (a list of load scenarios)");
   if (!scenarios.IsSequence() || scenarios.size() == 0) {
     r.Fail(scenarios, "scenarios", "expected a non-empty list");
   }
@@ -319,26 +288,22 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base,
     }
   }
 
-  if (root["repetitions"])
-    c.repetitions = r.Integer(root["repetitions"], "repetitions", 1);
+  if (root["repetitions"]) c.repetitions = r.Integer(root["repetitions"], "repetitions", 1);
   if (root["db_pool_size"]) {
     c.db_pool_size = r.Integer(root["db_pool_size"], "db_pool_size", 1);
   }
   if (root["baseline"]) {
     c.baseline = r.String(root["baseline"], "baseline");
     if (!names.contains(c.baseline)) {
-      r.Fail(root["baseline"], "baseline",
-             "no server named '" + c.baseline + "'");
+      r.Fail(root["baseline"], "baseline", "no server named '" + c.baseline + "'");
     }
   } else if (!names.contains(c.baseline)) {
     c.baseline = c.servers.front().name;
   }
   if (root["sample_interval"]) {
-    c.sample_interval =
-        r.DurationValue(root["sample_interval"], "sample_interval");
+    c.sample_interval = r.DurationValue(root["sample_interval"], "sample_interval");
     if (c.sample_interval.count() < 10) {
-      r.Fail(root["sample_interval"], "sample_interval",
-             "must be at least 10ms");
+      r.Fail(root["sample_interval"], "sample_interval", "must be at least 10ms");
     }
   }
   if (const auto& pin = root["pinning"]) {
@@ -347,8 +312,7 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base,
       if (!pin[key]) return;
       out = r.String(pin[key], std::string("pinning.") + key);
       if (!std::regex_match(out, kCpuListPattern)) {
-        r.Fail(pin[key], std::string("pinning.") + key,
-               "expected a CPU list such as 0 or 0-1,3");
+        r.Fail(pin[key], std::string("pinning.") + key, "expected a CPU list such as 0 or 0-1,3");
       }
     };
     cpus("server", c.pinning.server);
@@ -356,8 +320,7 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base,
     cpus("oha", c.pinning.oha);
   }
   c.output = base / "results";
-  if (root["output"])
-    c.output = (base / r.String(root["output"], "output")).lexically_normal();
+  if (root["output"]) c.output = (base / r.String(root["output"], "output")).lexically_normal();
 }
 
 }  // namespace
@@ -384,17 +347,19 @@ Result<Config> ParseConfig(const std::string& text, const fs::path& name) {
   return config;
 }
 
+Status CheckServerNames(const Config& config, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    bool known = false;
+    for (const auto& s : config.servers) known |= s.name == name;
+    if (!known) return MakeError("{}: no server named '{}'", config.file.string(), name);
+  }
+  return OkStatus();
+}
+
 Result<Config> LoadConfig(const fs::path& file) {
-  std::error_code ec;
-  if (fs::is_directory(file, ec))
-    return MakeError("{}: is a directory, not a file", file.string());
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return MakeError("{}: cannot read: {}", file.string(),
-                     std::strerror(errno));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseConfig(buffer.str(), file);
+  auto text = ReadFile(file);
+  if (!text) return text.error();
+  return ParseConfig(*text, file);
 }
 
 }  // namespace harness

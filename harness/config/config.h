@@ -28,11 +28,9 @@ struct ReadyCheck {
 
 struct ServerConfig {
   std::string name;
-  std::filesystem::path
-      dir;            // absolute, resolved against the config file's folder
-  std::string build;  // shell command run in dir; empty: nothing to build
-  std::string
-      run;  // shell command run in dir with PORT, DATABASE_URL, DB_POOL_SIZE
+  std::filesystem::path dir;  // absolute, resolved against the config file's folder
+  std::string build;          // shell command run in dir; empty: nothing to build
+  std::string run;            // shell command run in dir with PORT, DATABASE_URL, DB_POOL_SIZE
   std::map<std::string, std::string> env;
   ReadyCheck ready;
   bool enabled = true;
@@ -80,7 +78,9 @@ struct Config {
 Result<Config> LoadConfig(const std::filesystem::path& file);
 // The same from text already in memory; `name` stands for the file in messages
 // and resolves relative paths.
-Result<Config> ParseConfig(const std::string& text,
-                           const std::filesystem::path& name);
+Result<Config> ParseConfig(const std::string& text, const std::filesystem::path& name);
+
+// OK when every name in `names` is a server of `config` (for --server options).
+Status CheckServerNames(const Config& config, const std::vector<std::string>& names);
 
 }  // namespace harness

@@ -57,8 +57,7 @@ TEST(ConfigTest, LoadsAGoodFile) {
   EXPECT_TRUE(config->postgres.dsn.empty());
   ASSERT_EQ(config->servers.size(), 2u);
   EXPECT_EQ(config->servers[0].name, "fastapi");
-  EXPECT_EQ(config->servers[0].dir,
-            fs::path(PROJECT_SOURCE_DIR) / "servers/fastapi");
+  EXPECT_EQ(config->servers[0].dir, fs::path(PROJECT_SOURCE_DIR) / "servers/fastapi");
   EXPECT_EQ(config->servers[0].env.at("EXTRA"), "1");
   EXPECT_EQ(config->servers[0].ready.timeout, Duration(90'000));
   EXPECT_FALSE(config->servers[1].enabled);
@@ -68,8 +67,7 @@ TEST(ConfigTest, LoadsAGoodFile) {
   EXPECT_EQ(config->scenarios[1].rate, 10000.0);
   EXPECT_TRUE(config->scenarios[1].latency_correction);
   EXPECT_EQ(config->scenarios[2].kind, ScenarioKind::kSweep);
-  EXPECT_EQ(config->scenarios[2].load_fractions,
-            (std::vector<double>{0.5, 0.9}));
+  EXPECT_EQ(config->scenarios[2].load_fractions, (std::vector<double>{0.5, 0.9}));
   EXPECT_EQ(config->repetitions, 3);
   EXPECT_EQ(config->baseline, "axum");
   EXPECT_EQ(config->sample_interval, Duration(250));
@@ -105,8 +103,7 @@ TEST(ConfigTest, TheProjectsOwnProfilesLoad) {
 struct BadCase {
   const char* label;
   std::string text;
-  std::string
-      expected;  // a substring of the one-line error, after "test.yaml:LINE: "
+  std::string expected;  // a substring of the one-line error, after "test.yaml:LINE: "
   int line;
 };
 
@@ -119,20 +116,15 @@ std::vector<BadCase> BadCases() {
       {"empty file", "", "is empty", -1},
       {"only a comment", "# nothing\n", "is empty", -1},
       {"a list at the top", "- a\n- b\n", "expected a mapping", 1},
-      {"unknown top-level key", both + "repetitons: 3\n",
-       "repetitons: unknown key", 3},
+      {"unknown top-level key", both + "repetitons: 3\n", "repetitons: unknown key", 3},
       {"missing servers", kScenario, "servers: missing", 1},
-      {"servers not a list", std::string("servers: 3\n") + kScenario,
-       "non-empty list", 1},
-      {"empty servers", std::string("servers: []\n") + kScenario,
-       "non-empty list", 1},
+      {"servers not a list", std::string("servers: 3\n") + kScenario, "non-empty list", 1},
+      {"empty servers", std::string("servers: []\n") + kScenario, "non-empty list", 1},
       {"missing scenarios", kServer, "scenarios: missing", 1},
-      {"server without run",
-       std::string("servers: [{name: a, dir: servers/axum}]\n") + kScenario,
+      {"server without run", std::string("servers: [{name: a, dir: servers/axum}]\n") + kScenario,
        "servers[0].run: missing", 1},
       {"server dir missing on disk",
-       std::string("servers: [{name: a, dir: servers/nope, run: x}]\n") +
-           kScenario,
+       std::string("servers: [{name: a, dir: servers/nope, run: x}]\n") + kScenario,
        "no such directory", 1},
       {"duplicate server names",
        std::string("servers:\n  - {name: a, dir: servers/axum, run: x}\n"
@@ -140,68 +132,50 @@ std::vector<BadCase> BadCases() {
            kScenario,
        "duplicate server name 'a'", 3},
       {"bad server name",
-       std::string("servers: [{name: 'a b', dir: servers/axum, run: x}]\n") +
-           kScenario,
+       std::string("servers: [{name: 'a b', dir: servers/axum, run: x}]\n") + kScenario,
        "servers[0].name", 1},
       {"unknown server key",
-       std::string(
-           "servers: [{name: a, dir: servers/axum, run: x, port: 1}]\n") +
-           kScenario,
+       std::string("servers: [{name: a, dir: servers/axum, run: x, port: 1}]\n") + kScenario,
        "servers[0].port: unknown key", 1},
       {"enabled not a bool",
        std::string("servers: [{name: a, dir: servers/axum, run: x, enabled: "
                    "maybe}]\n") +
            kScenario,
        "expected true or false, got 'maybe'", 1},
-      {"negative requests",
-       std::string(kServer) + "scenarios: [{name: s, requests: -5}]\n",
+      {"negative requests", std::string(kServer) + "scenarios: [{name: s, requests: -5}]\n",
        "scenarios[0].requests: must be at least 1", 2},
       {"zero concurrency",
-       std::string(kServer) +
-           "scenarios: [{name: s, requests: 5, concurrency: 0}]\n",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, concurrency: 0}]\n",
        "scenarios[0].concurrency: must be at least 1", 2},
-      {"requests a string",
-       std::string(kServer) + "scenarios: [{name: s, requests: lots}]\n",
+      {"requests a string", std::string(kServer) + "scenarios: [{name: s, requests: lots}]\n",
        "expected a whole number, got 'lots'", 2},
-      {"fractional requests",
-       std::string(kServer) + "scenarios: [{name: s, requests: 1.5}]\n",
+      {"fractional requests", std::string(kServer) + "scenarios: [{name: s, requests: 1.5}]\n",
        "expected a whole number", 2},
-      {"neither requests nor duration",
-       std::string(kServer) + "scenarios: [{name: s}]\n",
+      {"neither requests nor duration", std::string(kServer) + "scenarios: [{name: s}]\n",
        "give requests (oha -n) or duration (oha -z)", 2},
       {"both requests and duration",
-       std::string(kServer) +
-           "scenarios: [{name: s, requests: 5, duration: 10s}]\n",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, duration: 10s}]\n",
        "either requests or duration", 2},
-      {"bad duration",
-       std::string(kServer) + "scenarios: [{name: s, duration: 10}]\n",
+      {"bad duration", std::string(kServer) + "scenarios: [{name: s, duration: 10}]\n",
        "expected a duration such as 500ms, 30s or 2m, got '10'", 2},
       {"unknown scenario kind",
-       std::string(kServer) +
-           "scenarios: [{name: s, kind: spike, duration: 1s}]\n",
+       std::string(kServer) + "scenarios: [{name: s, kind: spike, duration: 1s}]\n",
        "expected fixed or sweep, got 'spike'", 2},
       {"correction without rate",
-       std::string(kServer) +
-           "scenarios: [{name: s, requests: 5, latency_correction: true}]\n",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, latency_correction: true}]\n",
        "latency_correction: needs a rate", 2},
-      {"zero rate",
-       std::string(kServer) + "scenarios: [{name: s, requests: 5, rate: 0}]\n",
+      {"zero rate", std::string(kServer) + "scenarios: [{name: s, requests: 5, rate: 0}]\n",
        "expected a positive number", 2},
-      {"sweep without duration",
-       std::string(kServer) + "scenarios: [{name: s, kind: sweep}]\n",
+      {"sweep without duration", std::string(kServer) + "scenarios: [{name: s, kind: sweep}]\n",
        "needs the duration of each load level", 2},
       {"duplicate scenario names",
        std::string(kServer) + "scenarios:\n  - {name: s, requests: 1}\n  - "
                               "{name: s, requests: 2}\n",
        "duplicate scenario name 's'", 4},
-      {"zero repetitions", both + "repetitions: 0\n",
-       "repetitions: must be at least 1", 3},
-      {"unknown baseline", both + "baseline: django\n",
-       "no server named 'django'", 3},
-      {"tiny sample interval", both + "sample_interval: 1ms\n", "at least 10ms",
-       3},
-      {"bad cpu list", both + "pinning: {server: 'zero'}\n", "pinning.server",
-       3},
+      {"zero repetitions", both + "repetitions: 0\n", "repetitions: must be at least 1", 3},
+      {"unknown baseline", both + "baseline: django\n", "no server named 'django'", 3},
+      {"tiny sample interval", both + "sample_interval: 1ms\n", "at least 10ms", 3},
+      {"bad cpu list", both + "pinning: {server: 'zero'}\n", "pinning.server", 3},
       {"dsn not a URI", std::string("postgres: {dsn: 'host=x'}\n") + both,
        "expected a postgres:// URI", 1},
       {"seed without dsn", std::string("postgres: {seed: true}\n") + both,
@@ -210,9 +184,7 @@ std::vector<BadCase> BadCases() {
       {"tab indentation", "servers:\n\t- name: a\n", "not valid YAML", -2},
       {"not UTF-8", both + "baseline: \"\xff\xfe\"\n", "not valid UTF-8", 3},
       {"env not a mapping",
-       std::string(
-           "servers: [{name: a, dir: servers/axum, run: x, env: [A]}]\n") +
-           kScenario,
+       std::string("servers: [{name: a, dir: servers/axum, run: x, env: [A]}]\n") + kScenario,
        "servers[0].env: expected a mapping", 1},
       {"ready path without slash",
        std::string("servers: [{name: a, dir: servers/axum, run: x, ready: "
@@ -227,10 +199,8 @@ TEST(ConfigTest, EveryMalformedFileGivesOneLineNamingFileLineAndKey) {
     auto config = ParseConfig(c.text, kName);
     ASSERT_FALSE(config) << c.label << ": loaded but should not";
     const std::string& message = config.error().message;
-    EXPECT_EQ(message.find('\n'), std::string::npos)
-        << c.label << ": " << message;
-    EXPECT_NE(message.find(c.expected), std::string::npos)
-        << c.label << ": " << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << c.label << ": " << message;
+    EXPECT_NE(message.find(c.expected), std::string::npos) << c.label << ": " << message;
     std::string where = kName.string();
     if (c.line > 0) where += ":" + std::to_string(c.line) + ": ";
     if (c.line == -2) where += ":";  // YAML syntax errors: the parser's line
@@ -241,13 +211,10 @@ TEST(ConfigTest, EveryMalformedFileGivesOneLineNamingFileLineAndKey) {
 TEST(ConfigTest, UnreadableFilesAreReportedByName) {
   auto missing = LoadConfig("/nonexistent/bench.yaml");
   ASSERT_FALSE(missing);
-  EXPECT_EQ(
-      missing.error().message.rfind("/nonexistent/bench.yaml: cannot read", 0),
-      0u);
+  EXPECT_EQ(missing.error().message.rfind("/nonexistent/bench.yaml: cannot read", 0), 0u);
   auto directory = LoadConfig(PROJECT_SOURCE_DIR);
   ASSERT_FALSE(directory);
-  EXPECT_NE(directory.error().message.find("is a directory"),
-            std::string::npos);
+  EXPECT_NE(directory.error().message.find("is a directory"), std::string::npos);
 }
 
 }  // namespace

@@ -6,8 +6,7 @@ namespace harness {
 
 std::optional<Duration> ParseDuration(std::string_view text) {
   double value = 0;
-  auto [end, ec] =
-      std::from_chars(text.data(), text.data() + text.size(), value);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end == text.data() || value < 0) return std::nullopt;
   std::string_view unit(end, text.data() + text.size() - end);
   double ms_per_unit = 0;

@@ -14,8 +14,7 @@ TEST(DurationTest, ParsesEveryUnit) {
 }
 
 TEST(DurationTest, RejectsWhatIsNotADuration) {
-  for (const char* bad :
-       {"", "30", "s", "-1s", "10 s", "1d", "1sx", "abc", "1e30h"}) {
+  for (const char* bad : {"", "30", "s", "-1s", "10 s", "1d", "1sx", "abc", "1e30h"}) {
     EXPECT_FALSE(ParseDuration(bad)) << bad;
   }
 }

@@ -1,23 +1,22 @@
 #include "postgres/cluster.h"
 
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <map>
 #include <thread>
 
 #include "postgres/database.h"
 #include "postgres/sql_text.h"
+#include "util/files.h"
 #include "util/interrupt.h"
+#include "util/net.h"
 
 namespace harness {
 namespace {
@@ -27,22 +26,6 @@ using namespace std::chrono_literals;
 
 constexpr auto kStartTimeout = 60s;
 constexpr auto kShutdownGrace = 10s;
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.pop_back();
-  return s;
-}
-
-std::string CommandOutput(const std::string& command) {
-  std::string out;
-  if (FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r")) {
-    char buffer[512];
-    while (fgets(buffer, sizeof buffer, pipe)) out += buffer;
-    pclose(pipe);
-  }
-  return Trim(out);
-}
 
 // The directory with initdb and postgres: pg_config's answer, else the newest
 // Debian one.
@@ -54,8 +37,7 @@ Result<fs::path> PostgresBinDir() {
   int best_version = -1;
   for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
     int version = std::atoi(entry.path().filename().c_str());
-    if (version > best_version &&
-        fs::exists(entry.path() / "bin/postgres", ec)) {
+    if (version > best_version && fs::exists(entry.path() / "bin/postgres", ec)) {
       best = entry.path() / "bin";
       best_version = version;
     }
@@ -89,27 +71,9 @@ Result<RunAs> UnprivilegedUser() {
   }
   r.uid = pw->pw_uid;
   r.gid = pw->pw_gid;
-  r.prefix = {"setpriv", "--reuid=" + std::to_string(r.uid),
-              "--regid=" + std::to_string(r.gid), "--init-groups", "--"};
+  r.prefix = {"setpriv", "--reuid=" + std::to_string(r.uid), "--regid=" + std::to_string(r.gid),
+              "--init-groups", "--"};
   return r;
-}
-
-Result<int> FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return MakeError("socket: {}", std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    close(fd);
-    return MakeError("cannot find a free port on 127.0.0.1: {}",
-                     std::strerror(err));
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // The owner file: who made a cluster directory, so a later harness can tell a
@@ -125,8 +89,7 @@ std::map<std::string, std::string> ReadOwner(const fs::path& dir) {
   std::string line;
   while (std::getline(in, line)) {
     auto eq = line.find('=');
-    if (eq != std::string::npos)
-      owner[line.substr(0, eq)] = line.substr(eq + 1);
+    if (eq != std::string::npos) owner[line.substr(0, eq)] = line.substr(eq + 1);
   }
   return owner;
 }
@@ -146,8 +109,7 @@ Status StopAndRemove(const fs::path& dir) {
   if (pid_t pid = LivePostmaster(dir)) {
     Process postmaster = Process::Adopt(pid);
     if (!postmaster.Stop(kShutdownGrace, SIGINT)) {
-      return MakeError("postgres (pid {}) of {} would not stop", pid,
-                       dir.string());
+      return MakeError("postgres (pid {}) of {} would not stop", pid, dir.string());
     }
   }
   std::error_code ec;
@@ -160,8 +122,7 @@ std::vector<fs::path> ClusterDirs() {
   std::vector<fs::path> dirs;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(ClusterRoot(), ec)) {
-    if (entry.path().filename().string().starts_with("pg-"))
-      dirs.push_back(entry.path());
+    if (entry.path().filename().string().starts_with("pg-")) dirs.push_back(entry.path());
   }
   return dirs;
 }
@@ -170,26 +131,21 @@ std::vector<fs::path> ClusterDirs() {
 
 fs::path ClusterRoot() {
   const char* tmp = std::getenv("TMPDIR");
-  return fs::path(tmp && *tmp ? tmp : "/tmp") /
-         ("bench-harness-" + std::to_string(getuid()));
+  return fs::path(tmp && *tmp ? tmp : "/tmp") / ("bench-harness-" + std::to_string(getuid()));
 }
 
-Result<std::unique_ptr<Cluster>> Cluster::Create(
-    const ClusterOptions& options) {
+Result<std::unique_ptr<Cluster>> Cluster::Create(const ClusterOptions& options) {
   CleanStaleClusters();
   fs::path root = ClusterRoot();
   std::error_code ec;
   fs::create_directories(root, ec);
   // Traversable (not listable by others) so the postgres user can reach its own
   // directory.
-  fs::permissions(
-      root,
-      fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
-      ec);
+  fs::permissions(root, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec, ec);
   std::string pattern = (root / "pg-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) {
-    return MakeError("cannot create a cluster directory under {}: {}",
-                     root.string(), std::strerror(errno));
+    return MakeError("cannot create a cluster directory under {}: {}", root.string(),
+                     std::strerror(errno));
   }
   fs::path dir = pattern;
   auto user = UnprivilegedUser();
@@ -197,11 +153,9 @@ Result<std::unique_ptr<Cluster>> Cluster::Create(
     fs::remove_all(dir, ec);
     return user.error();
   }
-  if (chown(dir.c_str(), user->uid, user->gid) != 0 ||
-      chmod(dir.c_str(), 0700) != 0) {
+  if (chown(dir.c_str(), user->uid, user->gid) != 0 || chmod(dir.c_str(), 0700) != 0) {
     fs::remove_all(dir, ec);
-    return MakeError("cannot hand {} to uid {}: {}", dir.string(), user->uid,
-                     std::strerror(errno));
+    return MakeError("cannot hand {} to uid {}: {}", dir.string(), user->uid, std::strerror(errno));
   }
   WriteOwner(dir, "run", 0);
 
@@ -220,8 +174,7 @@ Result<std::unique_ptr<Cluster>> Cluster::Create(
   WriteOwner(dir, options.detached ? "detached" : "run", cluster->port_);
 
   std::string admin =
-      "postgresql://postgres@127.0.0.1:" + std::to_string(cluster->port_) +
-      "/postgres";
+      "postgresql://postgres@127.0.0.1:" + std::to_string(cluster->port_) + "/postgres";
   if (Status s = CreateDatabase(admin, "benchmark"); !s) return s.error();
   if (Status s = ApplySchemaAndSeed(cluster->dsn()); !s) return s.error();
   if (options.detached) cluster->Release();
@@ -235,11 +188,10 @@ Status Cluster::InitDb() {
   if (!user) return user.error();
   SpawnOptions spawn;
   spawn.argv = user->prefix;
-  for (std::string arg :
-       {(*bindir / "initdb").string(), std::string("-D"),
-        (dir_ / "data").string(), std::string("-U"), std::string("postgres"),
-        std::string("--auth=trust"), std::string("--no-locale"),
-        std::string("-E"), std::string("UTF8"), std::string("--no-sync")}) {
+  for (std::string arg : {(*bindir / "initdb").string(), std::string("-D"),
+                          (dir_ / "data").string(), std::string("-U"), std::string("postgres"),
+                          std::string("--auth=trust"), std::string("--no-locale"),
+                          std::string("-E"), std::string("UTF8"), std::string("--no-sync")}) {
     spawn.argv.push_back(arg);
   }
   spawn.cwd = dir_;
@@ -258,8 +210,7 @@ Status Cluster::InitDb() {
   conf << "max_connections = " << options_.max_connections << "\n";
   conf << "listen_addresses = '127.0.0.1'\n";
   conf << "unix_socket_directories = '" << dir_.string() << "'\n";
-  if (!conf)
-    return MakeError("cannot write {}/data/postgresql.conf", dir_.string());
+  if (!conf) return MakeError("cannot write {}/data/postgresql.conf", dir_.string());
   return OkStatus();
 }
 
@@ -273,9 +224,8 @@ Status Cluster::StartServer() {
   if (!options_.cpu_list.empty()) {
     spawn.argv.insert(spawn.argv.end(), {"taskset", "-c", options_.cpu_list});
   }
-  spawn.argv.insert(spawn.argv.end(),
-                    {(*bindir / "postgres").string(), "-D",
-                     (dir_ / "data").string(), "-p", std::to_string(port_)});
+  spawn.argv.insert(spawn.argv.end(), {(*bindir / "postgres").string(), "-D",
+                                       (dir_ / "data").string(), "-p", std::to_string(port_)});
   spawn.cwd = dir_;
   spawn.output = dir_ / "postgres.log";
   spawn.new_session = options_.detached;
@@ -285,21 +235,18 @@ Status Cluster::StartServer() {
   postmaster_pid_ = server_->pid();
 
   std::string admin =
-      "postgresql://postgres@127.0.0.1:" + std::to_string(port_) +
-      "/postgres?connect_timeout=2";
+      "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres?connect_timeout=2";
   auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (PQping(admin.c_str()) != PQPING_OK) {
     if (!server_->Running()) {
       std::string tail = LogTail(1);
       server_.reset();
-      return MakeError("postgres exited while starting (port {}): {}", port_,
-                       tail);
+      return MakeError("postgres exited while starting (port {}): {}", port_, tail);
     }
     if (Interrupted() || std::chrono::steady_clock::now() >= deadline) {
       server_->Stop(kShutdownGrace, SIGINT);
       server_.reset();
-      if (Interrupted())
-        return MakeError("interrupted while postgres was starting");
+      if (Interrupted()) return MakeError("interrupted while postgres was starting");
       return MakeError("postgres did not accept connections within 60s");
     }
     std::this_thread::sleep_for(20ms);
@@ -311,8 +258,7 @@ Status Cluster::StopServer() {
   if (!server_) return OkStatus();
   bool stopped = server_->Stop(kShutdownGrace, SIGINT);
   server_.reset();
-  if (!stopped)
-    return MakeError("postgres in {} would not stop", dir_.string());
+  if (!stopped) return MakeError("postgres in {} would not stop", dir_.string());
   return OkStatus();
 }
 
@@ -338,34 +284,19 @@ void Cluster::Release() {
 
 Cluster::~Cluster() {
   if (handed_over_) return;  // `db up`: runs on until `db down`
-  if (Status s = Destroy(); !s)
-    std::fprintf(stderr, "harness: %s\n", s.error().message.c_str());
+  if (Status s = Destroy(); !s) std::fprintf(stderr, "harness: %s\n", s.error().message.c_str());
 }
 
 std::string Cluster::dsn() const {
-  return "postgres://postgres@127.0.0.1:" + std::to_string(port_) +
-         "/benchmark";
+  return "postgres://postgres@127.0.0.1:" + std::to_string(port_) + "/benchmark";
 }
 
-std::string Cluster::LogTail(int lines) const {
-  std::ifstream in(dir_ / "postgres.log");
-  std::deque<std::string> tail;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    tail.push_back(line);
-    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
-  }
-  std::string out;
-  for (const auto& l : tail) out += (out.empty() ? "" : " | ") + l;
-  return out.empty() ? "(log is empty)" : out;
-}
+std::string Cluster::LogTail(int lines) const { return TailLines(dir_ / "postgres.log", lines); }
 
 Result<int> DestroyDetachedClusters(const fs::path& dir) {
   int removed = 0;
   for (const fs::path& d : ClusterDirs()) {
-    if (!dir.empty() && fs::weakly_canonical(d) != fs::weakly_canonical(dir))
-      continue;
+    if (!dir.empty() && fs::weakly_canonical(d) != fs::weakly_canonical(dir)) continue;
     auto owner = ReadOwner(d);
     if (owner["mode"] != "detached" && dir.empty()) continue;
     if (Status s = StopAndRemove(d); !s) return s.error();
@@ -382,9 +313,8 @@ int CleanStaleClusters() {
     pid_t pid = std::atoi(owner["pid"].c_str());
     if (pid <= 0 || ProcessAlive(pid)) continue;
     if (StopAndRemove(d)) {
-      std::fprintf(stderr,
-                   "harness: removed a cluster left by harness pid %d: %s\n",
-                   pid, d.c_str());
+      std::fprintf(stderr, "harness: removed a cluster left by harness pid %d: %s\n", pid,
+                   d.c_str());
       ++removed;
     }
   }

@@ -21,12 +21,9 @@ namespace harness {
 
 struct ClusterOptions {
   int max_connections = 1000;
-  std::string
-      cpu_list;  // taskset -c for the postmaster and its backends; empty: none
-  bool detached =
-      false;  // `harness db up`: runs on after we exit, until `db down`
-  bool keep_directory =
-      false;  // leave the directory (and its log) behind after stopping
+  std::string cpu_list;         // taskset -c for the postmaster and its backends; empty: none
+  bool detached = false;        // `harness db up`: runs on after we exit, until `db down`
+  bool keep_directory = false;  // leave the directory (and its log) behind after stopping
 };
 
 class Cluster {

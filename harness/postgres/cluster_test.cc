@@ -23,8 +23,7 @@ std::vector<pid_t> PostgresProcessesIn(const fs::path& dir) {
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     std::ifstream in(entry.path() / "cmdline");
     std::string args((std::istreambuf_iterator<char>(in)), {});
-    if (args.find(dir.string()) != std::string::npos &&
-        ProcessAlive(std::stoi(name))) {
+    if (args.find(dir.string()) != std::string::npos && ProcessAlive(std::stoi(name))) {
       found.push_back(std::stoi(name));
     }
   }
@@ -39,8 +38,7 @@ TEST(ClusterIntegration, StartsSeedsAndLeavesNothingBehind) {
 
   struct stat st {};
   ASSERT_EQ(stat(dir.c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0700u)
-      << "the cluster directory must be private";
+  EXPECT_EQ(st.st_mode & 0777, 0700u) << "the cluster directory must be private";
   if (geteuid() == 0) {
     EXPECT_NE(st.st_uid, 0u) << "postgres must not run as root";
   }
@@ -53,12 +51,11 @@ TEST(ClusterIntegration, StartsSeedsAndLeavesNothingBehind) {
   ASSERT_EQ(rows->size(), 100u);
   // md5('user591') sorts first among the 2000 seeded ids: the seed is
   // deterministic.
-  EXPECT_EQ((*rows)[0], (UserRow{"0018b944-141c-4104-d3a5-77516e7aa429",
-                                 "user591", "user591@example.com"}));
+  EXPECT_EQ((*rows)[0],
+            (UserRow{"0018b944-141c-4104-d3a5-77516e7aa429", "user591", "user591@example.com"}));
   EXPECT_EQ((*rows)[1].username, "user1393");
-  EXPECT_TRUE(std::is_sorted(rows->begin(), rows->end(), [](auto& a, auto& b) {
-    return a.user_id < b.user_id;
-  }));
+  EXPECT_TRUE(std::is_sorted(rows->begin(), rows->end(),
+                             [](auto& a, auto& b) { return a.user_id < b.user_id; }));
 
   // pg_stat_statements is preloaded and counts what clients run.
   ASSERT_TRUE(ResetQueryCounts((*cluster)->dsn()));
@@ -104,12 +101,10 @@ TEST(ClusterIntegration, CleansWhatAKilledHarnessLeft) {
 }
 
 TEST(DsnTest, PasswordsAreRedacted) {
-  EXPECT_EQ(RedactDsn("postgres://bob:s3cret@db:5432/x"),
-            "postgres://bob:***@db:5432/x");
+  EXPECT_EQ(RedactDsn("postgres://bob:s3cret@db:5432/x"), "postgres://bob:***@db:5432/x");
   EXPECT_EQ(RedactDsn("postgresql://bob@db/x?password=s3cret&sslmode=off"),
             "postgresql://bob@db/x?password=***&sslmode=off");
-  EXPECT_EQ(RedactDsn("host=db password='a b' user=x"),
-            "host=db password=*** user=x");
+  EXPECT_EQ(RedactDsn("host=db password='a b' user=x"), "host=db password=*** user=x");
   EXPECT_EQ(RedactDsn("postgres://postgres@127.0.0.1:5/benchmark"),
             "postgres://postgres@127.0.0.1:5/benchmark");
 }

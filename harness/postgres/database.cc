@@ -16,8 +16,7 @@ namespace {
 // libpqxx reports in several lines; a one-line error needs the first.
 std::string FirstLine(const std::string& text) {
   std::string line = text.substr(0, text.find('\n'));
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\r'))
-    line.pop_back();
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
   return line;
 }
 
@@ -28,8 +27,7 @@ auto WithConnection(const std::string& dsn, const char* what, F&& f)
     pqxx::connection conn(dsn);
     return f(conn);
   } catch (const std::exception& e) {
-    return MakeError("postgres {} ({}): {}", what, RedactDsn(dsn),
-                     FirstLine(e.what()));
+    return MakeError("postgres {} ({}): {}", what, RedactDsn(dsn), FirstLine(e.what()));
   }
 }
 
@@ -39,11 +37,10 @@ Status WaitUntilAccepting(const std::string& dsn, Duration timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (PQping(dsn.c_str()) == PQPING_OK) return OkStatus();
-    if (Interrupted())
-      return MakeError("interrupted while waiting for postgres");
+    if (Interrupted()) return MakeError("interrupted while waiting for postgres");
     if (std::chrono::steady_clock::now() >= deadline) {
-      return MakeError("postgres at {} did not accept connections within {}",
-                       RedactDsn(dsn), FormatDuration(timeout));
+      return MakeError("postgres at {} did not accept connections within {}", RedactDsn(dsn),
+                       FormatDuration(timeout));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -94,15 +91,11 @@ Status CheckSeed(const std::string& dsn) {
 }
 
 Status PrepareExternal(const PostgresConfig& config) {
-  if (Status s = WaitUntilAccepting(config.dsn, std::chrono::seconds(10)); !s)
-    return s;
-  auto has_table =
-      WithConnection(config.dsn, "table check", [&](pqxx::connection& c) {
-        pqxx::nontransaction tx(c);
-        return tx
-            .exec(R"(SELECT to_regclass('public."user"') IS NOT NULL)")[0][0]
-            .as<bool>();
-      });
+  if (Status s = WaitUntilAccepting(config.dsn, std::chrono::seconds(10)); !s) return s;
+  auto has_table = WithConnection(config.dsn, "table check", [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    return tx.exec(R"(SELECT to_regclass('public."user"') IS NOT NULL)")[0][0].as<bool>();
+  });
   if (!has_table) return has_table.error();
   if (!*has_table) {
     if (!config.seed) {
@@ -122,20 +115,19 @@ Result<std::vector<UserRow>> RunBenchmarkQuery(const std::string& dsn) {
     pqxx::nontransaction tx(c);
     std::vector<UserRow> rows;
     for (const auto& row : tx.exec(kBenchmarkQuery)) {
-      rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
-                      row[2].as<std::string>()});
+      rows.push_back(
+          {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
     }
     return rows;
   });
 }
 
 Status ResetQueryCounts(const std::string& dsn) {
-  return WithConnection(dsn, "pg_stat_statements reset",
-                        [&](pqxx::connection& c) {
-                          pqxx::nontransaction tx(c);
-                          tx.exec("SELECT pg_stat_statements_reset()");
-                          return Ok{};
-                        });
+  return WithConnection(dsn, "pg_stat_statements reset", [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec("SELECT pg_stat_statements_reset()");
+    return Ok{};
+  });
 }
 
 Result<QueryCounts> ReadQueryCounts(const std::string& dsn) {

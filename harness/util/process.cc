@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <thread>
@@ -22,8 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr milliseconds kPoll{10};
 
-std::vector<std::string> MergedEnvironment(
-    const std::map<std::string, std::string>& overrides) {
+std::vector<std::string> MergedEnvironment(const std::map<std::string, std::string>& overrides) {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string entry(*e);
@@ -71,13 +71,15 @@ Result<Process> Process::Spawn(const SpawnOptions& options) {
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attr);
 
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (!options.output.empty()) {
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO,
-                                     options.output.c_str(),
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options.output.c_str(),
                                      O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  }
+  if (!options.error_output.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, options.error_output.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
   }
   if (!options.cwd.empty()) {
     posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
@@ -88,8 +90,7 @@ Result<Process> Process::Spawn(const SpawnOptions& options) {
   sigset_t none, defaults;
   sigemptyset(&none);
   sigemptyset(&defaults);
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT})
-    sigaddset(&defaults, s);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT}) sigaddset(&defaults, s);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
@@ -106,8 +107,7 @@ Result<Process> Process::Spawn(const SpawnOptions& options) {
   auto c_argv = CStrings(argv);
   auto c_env = CStrings(env);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(),
-                        c_env.data());
+  int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -116,8 +116,7 @@ Result<Process> Process::Spawn(const SpawnOptions& options) {
   return Process(pid);
 }
 
-Process::Process(Process&& other) noexcept
-    : pid_(other.pid_), exit_code_(other.exit_code_) {
+Process::Process(Process&& other) noexcept : pid_(other.pid_), exit_code_(other.exit_code_) {
   other.pid_ = -1;
 }
 
@@ -174,18 +173,27 @@ bool Process::Stop(milliseconds grace, int signal) {
   if (!gone()) {
     kill(-group, signal);
     auto deadline = Clock::now() + grace;
-    while (!gone() && Clock::now() < deadline)
-      std::this_thread::sleep_for(kPoll);
+    while (!gone() && Clock::now() < deadline) std::this_thread::sleep_for(kPoll);
   }
   if (!gone()) {
     kill(-group, SIGKILL);
     auto deadline = Clock::now() + std::chrono::seconds(1);
-    while (!gone() && Clock::now() < deadline)
-      std::this_thread::sleep_for(kPoll);
+    while (!gone() && Clock::now() < deadline) std::this_thread::sleep_for(kPoll);
   }
   bool ok = gone();
   pid_ = -1;
   return ok;
+}
+
+std::string CommandOutput(const std::string& command) {
+  std::string out;
+  if (FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r")) {
+    char buffer[512];
+    while (fgets(buffer, sizeof buffer, pipe)) out += buffer;
+    pclose(pipe);
+  }
+  while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+  return out;
 }
 
 std::vector<pid_t> ProcessGroupMembers(pid_t pgid) {
@@ -193,14 +201,12 @@ std::vector<pid_t> ProcessGroupMembers(pid_t pgid) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename();
-    if (name.empty() ||
-        name.find_first_not_of("0123456789") != std::string::npos) {
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
     pid_t pid = std::stoi(name), group = 0;
     char state = 0;
-    if (ReadGroupAndState(pid, &group, &state) && group == pgid &&
-        state != 'Z') {
+    if (ReadGroupAndState(pid, &group, &state) && group == pgid && state != 'Z') {
       members.push_back(pid);
     }
   }

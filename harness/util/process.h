@@ -18,14 +18,12 @@
 namespace harness {
 
 struct SpawnOptions {
-  std::vector<std::string> argv;  // argv[0] is looked up in PATH
-  std::filesystem::path cwd;      // empty: the harness's own
-  std::map<std::string, std::string>
-      env;  // added to (or replacing) the harness's environment
-  std::filesystem::path
-      output;  // stdout and stderr are appended here; empty: inherited
-  bool new_session =
-      false;  // setsid(): outlives the harness and its terminal (`db up`)
+  std::vector<std::string> argv;           // argv[0] is looked up in PATH
+  std::filesystem::path cwd;               // empty: the harness's own
+  std::map<std::string, std::string> env;  // added to (or replacing) the harness's environment
+  std::filesystem::path output;        // stdout (and stderr, unless error_output); empty: inherited
+  std::filesystem::path error_output;  // stderr apart, appended
+  bool new_session = false;            // setsid(): outlives the harness and its terminal (`db up`)
 };
 
 // Runs `command` with /bin/sh -c, as bench.yaml's build and run commands are
@@ -73,6 +71,10 @@ class Process {
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
 };
+
+// The stdout of `command` run with /bin/sh, trailing white space trimmed; empty when it fails.
+// For short queries of the environment (versions, git), not for anything we must stop.
+std::string CommandOutput(const std::string& command);
 
 // Pids of every live process whose process group is `pgid`.
 std::vector<pid_t> ProcessGroupMembers(pid_t pgid);

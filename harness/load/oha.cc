@@ -1,0 +1,125 @@
+#include "load/oha.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "util/process.h"
+
+namespace harness {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kDeadlineAbort = "aborted due to deadline";
+
+std::string Number(double v) { return fmt::format("{:g}", v); }
+
+std::optional<double> Milliseconds(const json& seconds) {
+  if (!seconds.is_number()) return std::nullopt;
+  return seconds.get<double>() * 1000.0;
+}
+
+}  // namespace
+
+Result<std::string> CheckOhaVersion() {
+  std::string out = CommandOutput("oha --version");
+  std::smatch m;
+  static const std::regex version(R"(oha (\d+)\.(\d+)\.(\d+))");
+  if (!std::regex_search(out, m, version)) {
+    return MakeError("oha not found on PATH; run scripts/bootstrap (it installs oha 1.15.0)");
+  }
+  int major = std::stoi(m[1]), minor = std::stoi(m[2]);
+  std::string found = m[1].str() + "." + m[2].str() + "." + m[3].str();
+  if (major < 1 || (major == 1 && minor < 14)) {
+    return MakeError(
+        "oha {} is too old: 1.6-1.13 invert --latency-correction in -n mode; need >= 1.14 "
+        "(scripts/bootstrap installs 1.15.0)",
+        found);
+  }
+  return found;
+}
+
+LoadSpec SpecOf(const Scenario& s) {
+  return {s.requests, s.duration, s.concurrency, s.keepalive, s.rate, s.latency_correction};
+}
+
+namespace {
+
+std::vector<std::string> LoadFlags(const LoadSpec& spec) {
+  std::vector<std::string> args;
+  if (spec.requests) args.insert(args.end(), {"-n", std::to_string(*spec.requests)});
+  if (spec.duration) args.insert(args.end(), {"-z", FormatDuration(*spec.duration)});
+  args.insert(args.end(), {"-c", std::to_string(spec.concurrency)});
+  if (!spec.keepalive) args.push_back("--disable-keepalive");
+  if (spec.latency_correction) args.push_back("--latency-correction");
+  if (spec.rate) args.insert(args.end(), {"-q", Number(*spec.rate)});
+  return args;
+}
+
+}  // namespace
+
+std::vector<std::string> OhaArguments(const LoadSpec& spec, int port) {
+  std::vector<std::string> args = {"oha"};
+  auto flags = LoadFlags(spec);
+  args.insert(args.end(), flags.begin(), flags.end());
+  // -z runs end with requests in flight; wait for them rather than count them as errors.
+  if (spec.duration) args.push_back("-w");
+  args.insert(args.end(), {"--no-tui", "--output-format", "json"});
+  args.push_back("http://127.0.0.1:" + std::to_string(port) + "/");
+  return args;
+}
+
+std::string OhaCommandLine(const LoadSpec& spec) {
+  std::string line = "oha";
+  for (const auto& a : LoadFlags(spec)) line += " " + a;
+  return line;
+}
+
+Result<Measurement> ParseOhaJson(const std::string& text, const std::string& source) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return MakeError("{}: oha output is not JSON (byte {})", source, e.byte);
+  }
+  Measurement m;
+  try {
+    const json& summary = doc.at("summary");
+    m.duration_s = summary.at("total").get<double>();
+    long long errors = 0;
+    for (const auto& [code, count] : doc.at("statusCodeDistribution").items()) {
+      long long n = count.get<long long>();
+      m.status_codes[code] = n;
+      m.requests += n;
+      if (code.size() == 3 && code[0] == '2') m.successes += n;
+    }
+    for (const auto& [what, count] : doc.at("errorDistribution").items()) {
+      long long n = count.get<long long>();
+      m.errors[what] = n;
+      if (what != kDeadlineAbort) errors += n;
+    }
+    m.requests += errors;
+    m.rps = m.duration_s > 0 ? m.successes / m.duration_s : 0;
+    m.success_rate = m.requests > 0 ? static_cast<double>(m.successes) / m.requests : 0;
+    if (summary.at("sizePerRequest").is_number()) {
+      m.bytes_per_request = summary["sizePerRequest"].get<double>();
+    }
+    const json& p = doc.at("latencyPercentiles");
+    m.latency.p50 = Milliseconds(p.value("p50", json()));
+    m.latency.p90 = Milliseconds(p.value("p90", json()));
+    m.latency.p99 = Milliseconds(p.value("p99", json()));
+    m.latency.p999 = Milliseconds(p.value("p99.9", json()));
+    m.latency.p9999 = Milliseconds(p.value("p99.99", json()));
+    m.latency.max = Milliseconds(summary.value("slowest", json()));
+    m.latency.mean = Milliseconds(summary.value("average", json()));
+  } catch (const json::exception& e) {
+    std::string what = e.what();
+    return MakeError("{}: unexpected oha output: {}", source, what.substr(what.find(']') + 2));
+  }
+  return m;
+}
+
+}  // namespace harness

@@ -1,0 +1,40 @@
+// The load generator, oha (crates.io, pinned by scripts/bootstrap): the command line a scenario
+// stands for, and what oha's JSON output says. oha ≥ 1.14 is required: 1.6–1.13 invert
+// --latency-correction in -n mode, and JSON output needs ≥ 1.9.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "results/results.h"
+#include "util/result.h"
+
+namespace harness {
+
+// The installed oha's version ("1.15.0"), or why it cannot be used.
+Result<std::string> CheckOhaVersion();
+
+// What to run: a scenario as written, or one step of a sweep with its own rate and length.
+struct LoadSpec {
+  std::optional<long long> requests;  // -n
+  std::optional<Duration> duration;   // -z
+  int concurrency = 10;
+  bool keepalive = true;
+  std::optional<double> rate;
+  bool latency_correction = false;
+};
+LoadSpec SpecOf(const Scenario& scenario);
+
+// oha's arguments for `spec` against http://127.0.0.1:port/ (JSON on stdout, no TUI).
+std::vector<std::string> OhaArguments(const LoadSpec& spec, int port);
+// As a person would type it, for reports: "oha -n 50000 -c 10 --disable-keepalive".
+std::string OhaCommandLine(const LoadSpec& spec);
+
+// Fills the load fields of a Measurement (duration, counts, rps, success rate, status codes,
+// errors, bytes per request, latency) from oha's --output-format json. `source` names the file in
+// errors. Requests cut short by the end of a -z run ("aborted due to deadline") are not failures.
+Result<Measurement> ParseOhaJson(const std::string& text, const std::string& source);
+
+}  // namespace harness

@@ -1,0 +1,84 @@
+#include "report/select.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <tuple>
+
+namespace harness {
+namespace {
+
+// "saturation" first, then numbers ascending, then anything else by name.
+auto LevelKey(const std::string& level) {
+  if (level == "saturation") return std::tuple(0, 0.0, level);
+  char* end = nullptr;
+  double fraction = std::strtod(level.c_str(), &end);
+  if (!level.empty() && *end == '\0') return std::tuple(1, fraction, level);
+  return std::tuple(2, 0.0, level);
+}
+
+}  // namespace
+
+std::vector<std::string> ServerOrder(const RunResults& results) {
+  std::vector<std::string> order;
+  for (const ServerOutcome& s : results.servers) order.push_back(s.name);
+  for (const Measurement& m : results.measurements) {
+    if (std::find(order.begin(), order.end(), m.server) == order.end()) {
+      order.push_back(m.server);
+    }
+  }
+  return order;
+}
+
+const ServerOutcome* FindServer(const RunResults& results, std::string_view name) {
+  for (const ServerOutcome& s : results.servers) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+std::vector<const Measurement*> Select(const RunResults& results, std::string_view server,
+                                       std::string_view scenario, std::string_view level) {
+  std::vector<const Measurement*> points;
+  for (const Measurement& m : results.measurements) {
+    if (m.server == server && m.scenario == scenario && m.level == level) {
+      points.push_back(&m);
+    }
+  }
+  return points;
+}
+
+bool AnyValid(const std::vector<const Measurement*>& points) {
+  return std::any_of(points.begin(), points.end(), [](const Measurement* m) { return m->valid; });
+}
+
+std::vector<double> ValidValues(const std::vector<const Measurement*>& points, Getter get) {
+  std::vector<double> values;
+  for (const Measurement* m : points) {
+    if (!m->valid) continue;
+    if (std::optional<double> v = get(*m)) values.push_back(*v);
+  }
+  return values;
+}
+
+std::vector<std::string> SweepLevels(const RunResults& results, std::string_view scenario) {
+  std::vector<std::string> levels;
+  for (const Measurement& m : results.measurements) {
+    if (m.scenario == scenario && !m.level.empty() &&
+        std::find(levels.begin(), levels.end(), m.level) == levels.end()) {
+      levels.push_back(m.level);
+    }
+  }
+  std::sort(levels.begin(), levels.end(),
+            [](const std::string& a, const std::string& b) { return LevelKey(a) < LevelKey(b); });
+  return levels;
+}
+
+int Repetitions(const RunResults& results) {
+  int most = 0;
+  for (const Measurement& m : results.measurements) {
+    most = std::max(most, m.repetition);
+  }
+  return most;
+}
+
+}  // namespace harness

@@ -1,0 +1,83 @@
+#include "results/results.h"
+
+#include <nlohmann/json.hpp>
+
+#include "util/files.h"
+
+namespace nlohmann {
+
+// null for "nothing measured" (oha's null percentiles when no request succeeded).
+template <>
+struct adl_serializer<std::optional<double>> {
+  static void to_json(json& j, const std::optional<double>& v) { j = v ? json(*v) : json(nullptr); }
+  static void from_json(const json& j, std::optional<double>& v) {
+    v = j.is_null() ? std::nullopt : std::optional<double>(j.get<double>());
+  }
+};
+
+}  // namespace nlohmann
+
+namespace harness {
+
+// Every field is optional on reading (older files lack newer fields), typed on writing.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Latency, p50, p90, p99, p999, p9999, max, mean)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Usage, cpu_avg_pct, cpu_peak_pct, cpu_seconds,
+                                                rss_peak_mib, samples)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Measurement, server, scenario, repetition, level,
+                                                duration_s, requests, successes, rps, offered_rps,
+                                                success_rate, status_codes, errors,
+                                                bytes_per_request, latency, server_usage,
+                                                postgres_usage, oha_usage, server_cpu_s_per_1k,
+                                                postgres_cpu_s_per_1k, valid, warnings, raw_oha,
+                                                raw_samples)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerOutcome, name, ok, failed_stage, failure,
+                                                log_tail, verification, count_check, idle_rss_mib,
+                                                git_sha)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Environment, cpu_model, cores, kernel, hostname,
+                                                versions, git_sha, git_dirty)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, schema_version, partial, started_at,
+                                                finished_at, config_file, config_text, baseline,
+                                                scenarios, scenario_commands, fingerprint, method,
+                                                environment, harness_cpu_pct, servers, measurements)
+
+std::string ToJson(const RunResults& results) {
+  return nlohmann::ordered_json::parse(nlohmann::json(results).dump()).dump(2) + "\n";
+}
+
+Result<RunResults> ParseResults(const std::string& text, const std::string& source) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      return MakeError("{}: empty file, not a harness results file", source);
+    }
+    return MakeError("{}: not valid JSON (truncated?) at byte {}", source, e.byte);
+  }
+  if (!doc.is_object() || !doc.contains("schema_version") ||
+      !doc["schema_version"].is_number_integer()) {
+    return MakeError("{}: not a harness results file (no schema_version)", source);
+  }
+  int version = doc["schema_version"].get<int>();
+  if (version < 1 || version > kResultsSchemaVersion) {
+    return MakeError("{}: results schema version {}; this harness reads versions 1 to {}", source,
+                     version, kResultsSchemaVersion);
+  }
+  try {
+    return doc.get<RunResults>();
+  } catch (const nlohmann::json::exception& e) {
+    std::string what = e.what();
+    return MakeError("{}: malformed results: {}", source, what.substr(what.find(']') + 2));
+  }
+}
+
+Result<RunResults> LoadResults(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path file =
+      std::filesystem::is_directory(path, ec) ? path / "results.json" : path;
+  auto text = ReadFile(file);
+  if (!text) return text.error();
+  return ParseResults(*text, file.string());
+}
+
+}  // namespace harness

@@ -1,0 +1,111 @@
+// What a run measured, as results.json stores it (schema documented in results/README.md).
+// `harness run` fills it in; `harness report` and `harness compare` read it back.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace harness {
+
+inline constexpr int kResultsSchemaVersion = 1;
+
+// Latency in milliseconds; empty when no request succeeded (oha reports null).
+struct Latency {
+  std::optional<double> p50, p90, p99, p999, p9999, max, mean;
+};
+
+// CPU and memory of one process tree over one measurement, from /proc samples.
+struct Usage {
+  double cpu_avg_pct = 0;   // 100 = one core, averaged over the measurement
+  double cpu_peak_pct = 0;  // the highest single sampling interval
+  double cpu_seconds = 0;   // utime + stime consumed during the measurement
+  double rss_peak_mib = 0;
+  int samples = 0;
+};
+
+struct Measurement {
+  std::string server;
+  std::string scenario;
+  int repetition = 1;  // 1-based
+  std::string level;   // sweep: "saturation" or the fraction ("0.50"); empty for fixed scenarios
+
+  // The load, from oha.
+  double duration_s = 0;
+  long long requests = 0;             // responses received plus errors
+  long long successes = 0;            // responses with status 2xx
+  double rps = 0;                     // successes per second of the measurement
+  std::optional<double> offered_rps;  // the -q asked for, if any
+  double success_rate = 0;
+  std::map<std::string, long long> status_codes;
+  std::map<std::string, long long> errors;
+  double bytes_per_request = 0;
+  Latency latency;
+
+  Usage server_usage;
+  Usage postgres_usage;
+  Usage oha_usage;  // the load generator: near a full core, it may be what was measured
+  double server_cpu_s_per_1k = 0;  // CPU-seconds per 1,000 successful requests
+  double postgres_cpu_s_per_1k = 0;
+
+  bool valid = true;  // false: the point is not a measurement of the server (see warnings)
+  std::vector<std::string> warnings;
+  std::string raw_oha;      // relative to the run directory
+  std::string raw_samples;  // likewise
+};
+
+struct ServerOutcome {
+  std::string name;
+  bool ok = false;
+  std::string failed_stage;  // build, start, ready, verify, count, load, stop
+  std::string failure;       // one line
+  std::string log_tail;      // the server's last log lines when it failed
+  std::string verification;  // "passed" or why not
+  std::string count_check;   // "passed", why not, or why it could not run
+  double idle_rss_mib = 0;   // after start, before load
+  std::string git_sha;       // of the server's folder
+};
+
+struct Environment {
+  std::string cpu_model;
+  int cores = 0;
+  std::string kernel;
+  std::string hostname;
+  std::map<std::string, std::string> versions;  // g++, rustc, python, postgres, oha, libraries
+  std::string git_sha;
+  bool git_dirty = false;
+};
+
+struct RunResults {
+  int schema_version = kResultsSchemaVersion;
+  bool partial = true;      // until the run finishes
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;  // empty while partial
+  std::string config_file;
+  std::string config_text;
+  std::string baseline;
+  std::vector<std::string> scenarios;                    // in bench.yaml's order
+  std::map<std::string, std::string> scenario_commands;  // name → the oha command line
+  std::string fingerprint;                               // hash of `method`
+  // What makes two runs comparable: scenario settings, oha version and flags, CPU model, cores,
+  // kernel, pool size; and, as "code:<server>", each server folder's git sha, which the
+  // fingerprint leaves out (a change of code is what compare looks for).
+  std::map<std::string, std::string> method;
+  Environment environment;
+  double harness_cpu_pct = 0;  // the harness's own CPU (sampler, bookkeeping) during the run
+  std::vector<ServerOutcome> servers;
+  std::vector<Measurement> measurements;
+};
+
+std::string ToJson(const RunResults& results);
+
+// Reads results.json text; errors name `source` and what is wrong, in one line.
+Result<RunResults> ParseResults(const std::string& text, const std::string& source);
+// A run directory or a results.json file.
+Result<RunResults> LoadResults(const std::filesystem::path& path);
+
+}  // namespace harness

@@ -1,0 +1,153 @@
+#include "run/measure.h"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <cmath>
+
+#include "sampling/sampler.h"
+#include "util/files.h"
+#include "util/interrupt.h"
+#include "util/process.h"
+
+namespace harness {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// oha on a core of its own would be the bottleneck well before this.
+constexpr double kBusyLoadGeneratorPct = 90;
+// Closed loop: rps × mean latency should be the concurrency; a larger gap means time is spent
+// outside the measured requests (in oha, or in connection setup).
+constexpr double kLittleTolerance = 0.25;
+
+std::chrono::milliseconds Watchdog(const LoadSpec& spec) {
+  if (spec.duration) return *spec.duration + 60s;
+  return 30min;  // -n runs: the slowest reference run took under 3 minutes
+}
+
+Result<Process> StartOha(const LoadSpec& spec, const MeasureTarget& target, const fs::path& out,
+                         const fs::path& err) {
+  SpawnOptions spawn;
+  spawn.argv = OhaArguments(spec, target.port);
+  if (!target.oha_cpus.empty()) {
+    spawn.argv.insert(spawn.argv.begin(), {"taskset", "-c", target.oha_cpus});
+  }
+  spawn.output = out;
+  spawn.error_output = err;
+  std::error_code ec;
+  fs::remove(out, ec);
+  fs::create_directories(out.parent_path(), ec);
+  return Process::Spawn(spawn);
+}
+
+}  // namespace
+
+double HarnessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+Status WarmUp(const LoadSpec& spec, const MeasureTarget& target, const RawFiles& raw) {
+  fs::path dir = raw.run_dir / "raw" / raw.server;
+  auto oha = StartOha(spec, target, dir / (raw.stem + ".warmup.json"), dir / "oha.stderr");
+  if (!oha) return oha.error();
+  if (!oha->Wait(Watchdog(spec))) {
+    oha->Stop(2s);
+    if (Interrupted()) return MakeError("interrupted");
+    return MakeError("warm-up did not finish in time");
+  }
+  std::error_code ec;
+  fs::remove(dir / (raw.stem + ".warmup.json"), ec);
+  return OkStatus();
+}
+
+Result<Measurement> Measure(const LoadSpec& spec, const MeasureTarget& target, const RawFiles& raw,
+                            Progress& progress) {
+  fs::path dir = raw.run_dir / "raw" / raw.server;
+  fs::path oha_json = dir / (raw.stem + ".oha.json");
+  fs::path partial = oha_json;
+  partial += ".partial";
+  auto oha = StartOha(spec, target, partial, dir / "oha.stderr");
+  if (!oha) return oha.error();
+
+  Sampler sampler(
+      {{"server", target.server_pid}, {"postgres", target.postgres_pid}, {"oha", oha->pid()}},
+      target.sample_interval);
+  sampler.Start();
+  auto deadline = std::chrono::steady_clock::now() + Watchdog(spec);
+  bool finished = false;
+  while (!(finished = oha->Wait(100ms))) {
+    if (Interrupted() || std::chrono::steady_clock::now() >= deadline) break;
+    progress.Tick();
+  }
+  sampler.Stop();
+  if (!finished) {
+    oha->Stop(2s);
+    if (Interrupted()) return MakeError("interrupted");
+    return MakeError("oha did not finish within {}", FormatDuration(Watchdog(spec)));
+  }
+  if (oha->exit_code() != 0) {
+    return MakeError("oha exited with code {}: {}", *oha->exit_code(),
+                     TailLines(dir / "oha.stderr", 2));
+  }
+  std::error_code ec;
+  fs::rename(partial, oha_json, ec);
+  auto text = ReadFile(oha_json);
+  if (!text) return text.error();
+  auto m = ParseOhaJson(*text, oha_json.string());
+  if (!m) return m.error();
+
+  m->offered_rps = spec.rate;
+  m->server_usage = sampler.Summary("server");
+  m->postgres_usage = sampler.Summary("postgres");
+  m->oha_usage = sampler.Summary("oha");
+  if (m->successes > 0) {
+    m->server_cpu_s_per_1k = m->server_usage.cpu_seconds * 1000.0 / m->successes;
+    m->postgres_cpu_s_per_1k = m->postgres_usage.cpu_seconds * 1000.0 / m->successes;
+  }
+  fs::path samples = dir / (raw.stem + ".samples.csv");
+  if (Status s = WriteFileAtomic(samples, sampler.Csv()); !s) return s.error();
+  m->raw_oha = fs::relative(oha_json, raw.run_dir).string();
+  m->raw_samples = fs::relative(samples, raw.run_dir).string();
+  AddSanityWarnings(spec, *m);
+  return m;
+}
+
+void AddSanityWarnings(const LoadSpec& spec, Measurement& m) {
+  if (m.oha_usage.cpu_avg_pct >= kBusyLoadGeneratorPct) {
+    m.warnings.push_back(fmt::format(
+        "oha used {:.0f}% of a core: this may measure the load generator, not the server",
+        m.oha_usage.cpu_avg_pct));
+  }
+  if (!spec.rate && m.latency.mean && m.duration_s > 0 && m.requests > 0) {
+    double in_flight = (m.requests / m.duration_s) * (*m.latency.mean / 1000.0);
+    if (std::abs(in_flight - spec.concurrency) > kLittleTolerance * spec.concurrency) {
+      m.warnings.push_back(fmt::format(
+          "Little's law: rps x mean latency = {:.1f} requests in flight, not {}: time goes "
+          "outside the measured requests (load generator, connection setup)",
+          in_flight, spec.concurrency));
+    }
+  }
+  if (m.requests > 0 && m.successes < m.requests) {
+    std::string top;
+    long long most = 0;
+    for (const auto& [what, n] : m.errors) {
+      if (n > most) most = n, top = what;
+    }
+    for (const auto& [code, n] : m.status_codes) {
+      if (code[0] != '2' && n > most) most = n, top = "HTTP " + code;
+    }
+    m.warnings.push_back(fmt::format("{} of {} requests failed (most: {})",
+                                     m.requests - m.successes, m.requests, top));
+  }
+  if (m.successes == 0) {
+    m.valid = false;
+    m.warnings.push_back("no request succeeded");
+  }
+}
+
+}  // namespace harness

@@ -1,0 +1,46 @@
+// One measurement: oha drives the server while the sampler watches the server's process tree,
+// Postgres and oha itself; the result carries its own sanity warnings.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+
+#include "config/duration.h"
+#include "load/oha.h"
+#include "results/results.h"
+#include "run/progress.h"
+
+namespace harness {
+
+struct MeasureTarget {
+  int port = 0;
+  pid_t server_pid = -1;
+  pid_t postgres_pid = -1;  // -1 for an external database: not sampled
+  Duration sample_interval{100};
+  std::string oha_cpus;  // taskset list, or empty
+};
+
+// Where raw files go: <run_dir>/raw/<server>/<stem>.oha.json and .samples.csv.
+struct RawFiles {
+  std::filesystem::path run_dir;
+  std::string server;
+  std::string stem;  // e.g. "closed-1"
+};
+
+// Runs the load and fills a Measurement (server and scenario names are the caller's). Errors:
+// oha could not run or its output was unreadable, or we were interrupted.
+Result<Measurement> Measure(const LoadSpec& spec, const MeasureTarget& target, const RawFiles& raw,
+                            Progress& progress);
+
+// Closed-loop load whose numbers are thrown away (warm-up).
+Status WarmUp(const LoadSpec& spec, const MeasureTarget& target, const RawFiles& raw);
+
+// The checks a measurement makes on itself: a busy load generator, Little's law, failures.
+void AddSanityWarnings(const LoadSpec& spec, Measurement& m);
+
+// The harness's own CPU time so far (user + system), in seconds.
+double HarnessCpuSeconds();
+
+}  // namespace harness

@@ -1,0 +1,99 @@
+// End to end: `harness run tests/bench.smoke.yaml` as a user runs it, every server, real oha,
+// real Postgres. The servers must be built (scripts/test does it first).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "results/results.h"
+#include "testing/cli.h"
+#include "util/files.h"
+
+namespace harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::set<std::string> Keys(const json& object) {
+  std::set<std::string> keys;
+  for (const auto& item : object.items()) keys.insert(item.key());
+  return keys;
+}
+
+// results.json must carry exactly the fields of the documented, versioned schema.
+void ExpectSchema(const json& doc) {
+  RunResults model;
+  model.servers.emplace_back();
+  model.measurements.emplace_back();
+  json want = json::parse(ToJson(model));
+  EXPECT_EQ(Keys(doc), Keys(want));
+  EXPECT_EQ(Keys(doc["environment"]), Keys(want["environment"]));
+  for (const auto& s : doc["servers"]) EXPECT_EQ(Keys(s), Keys(want["servers"][0]));
+  for (const auto& m : doc["measurements"]) {
+    EXPECT_EQ(Keys(m), Keys(want["measurements"][0]));
+    EXPECT_EQ(Keys(m["latency"]), Keys(want["measurements"][0]["latency"]));
+    EXPECT_EQ(Keys(m["server_usage"]), Keys(want["measurements"][0]["server_usage"]));
+  }
+}
+
+TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
+  auto before = OurProcesses();
+  fs::path out = TempDir("harness-e2e");
+  CommandRun run = RunHarness({"run", std::string(PROJECT_SOURCE_DIR) + "/tests/bench.smoke.yaml",
+                               "--no-build", "--output", out.string()},
+                              900);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+
+  std::vector<fs::path> dirs;
+  for (const auto& entry : fs::directory_iterator(out)) dirs.push_back(entry.path());
+  ASSERT_EQ(dirs.size(), 1u);
+  const fs::path dir = dirs[0];
+
+  auto text = ReadFile(dir / "results.json");
+  ASSERT_TRUE(text) << text.error().message;
+  ExpectSchema(json::parse(*text));
+  auto results = ParseResults(*text, "results.json");
+  ASSERT_TRUE(results) << results.error().message;
+  EXPECT_FALSE(results->partial);
+  EXPECT_EQ(results->schema_version, kResultsSchemaVersion);
+  EXPECT_FALSE(results->fingerprint.empty());
+  EXPECT_FALSE(results->environment.versions.at("oha").empty());
+
+  const std::set<std::string> servers = {"fastapi", "fastapi-async", "axum", "cpp-beast"};
+  ASSERT_EQ(results->servers.size(), servers.size());
+  for (const ServerOutcome& s : results->servers) {
+    EXPECT_TRUE(servers.contains(s.name)) << s.name;
+    EXPECT_TRUE(s.ok) << s.name << ": " << s.failed_stage << ": " << s.failure;
+    EXPECT_EQ(s.verification, "passed") << s.name;
+    EXPECT_EQ(s.count_check, "passed") << s.name;
+    EXPECT_GT(s.idle_rss_mib, 1) << s.name;
+  }
+  ASSERT_EQ(results->measurements.size(), servers.size() * results->scenarios.size());
+  for (const Measurement& m : results->measurements) {
+    std::string what = m.server + "/" + m.scenario;
+    EXPECT_TRUE(m.valid) << what;
+    EXPECT_EQ(m.success_rate, 1.0) << what;
+    EXPECT_EQ(m.status_codes, (std::map<std::string, long long>{{"200", m.requests}})) << what;
+    EXPECT_GT(m.rps, 0) << what;
+    EXPECT_TRUE(m.latency.p50 && m.latency.p99) << what;
+    EXPECT_GT(m.server_usage.samples, 0) << what;
+    EXPECT_GT(m.server_usage.rss_peak_mib, 1) << what;
+    EXPECT_GT(m.server_usage.cpu_seconds, 0) << what;
+    EXPECT_GT(m.postgres_usage.cpu_seconds, 0) << what;
+    EXPECT_TRUE(fs::exists(dir / m.raw_oha)) << what;
+    EXPECT_TRUE(fs::exists(dir / m.raw_samples)) << what;
+  }
+
+  auto report = ReadFile(dir / "report.md");
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_NE(report->find("Throughput (rps)"), std::string::npos);
+  for (const auto& s : servers) EXPECT_NE(report->find(s), std::string::npos) << s;
+  EXPECT_NE(run.output.find("Throughput (rps)"), std::string::npos) << "tables printed at the end";
+
+  EXPECT_EQ(OurProcesses(), before) << "a process of the run is still there";
+  fs::remove_all(out);
+}
+
+}  // namespace
+}  // namespace harness

@@ -1,0 +1,298 @@
+#include "run/runner.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ctime>
+#include <set>
+
+#include "load/oha.h"
+#include "postgres/database.h"
+#include "postgres/provision.h"
+#include "report/markdown.h"
+#include "results/environment.h"
+#include "results/results.h"
+#include "run/measure.h"
+#include "run/progress.h"
+#include "sampling/proc.h"
+#include "servers/contract.h"
+#include "servers/server_process.h"
+#include "util/files.h"
+#include "util/interrupt.h"
+#include "util/net.h"
+
+namespace harness {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kStopGrace = 5s;
+constexpr int kCountedRequests = 20;
+
+std::string UtcNow(const char* format) {
+  std::time_t now = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, std::gmtime(&now));
+  return buf;
+}
+
+fs::path NewRunDir(const fs::path& output, const std::string& sha) {
+  fs::path base = output / (UtcNow("%Y%m%dT%H%M%SZ") + "-" + sha);
+  fs::path dir = base;
+  for (int i = 2; fs::exists(dir); ++i) dir = base.string() + "-" + std::to_string(i);
+  fs::create_directories(dir / "logs");
+  return dir;
+}
+
+std::chrono::milliseconds Expected(const LoadSpec& spec) {
+  return spec.duration ? *spec.duration : 0ms;
+}
+
+// Everything one run keeps between steps.
+class Run {
+ public:
+  Run(const Config& config, const RunOptions& options) : config_(config), options_(options) {}
+  RunOutcome Go();
+
+ private:
+  void Save();
+  void Fail(ServerOutcome& outcome, const std::string& stage, const std::string& why,
+            const std::string& log_tail = "");
+  // One repetition of one server: start to stop. False when the server failed.
+  bool Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep);
+  bool Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerProcess& process,
+                 int rep);
+
+  const Config& config_;
+  const RunOptions& options_;
+  RunResults results_;
+  fs::path dir_;
+  std::string dsn_;
+  pid_t postgres_pid_ = -1;
+  std::vector<UserRow> expected_;
+  std::unique_ptr<Progress> progress_;
+  double harness_cpu_s_ = 0, measured_wall_s_ = 0;
+};
+
+void Run::Save() {
+  if (measured_wall_s_ > 0) results_.harness_cpu_pct = 100.0 * harness_cpu_s_ / measured_wall_s_;
+  if (Status s = WriteFileAtomic(dir_ / "results.json", ToJson(results_)); !s) {
+    progress_->Log("harness: " + s.error().message);
+  }
+}
+
+void Run::Fail(ServerOutcome& outcome, const std::string& stage, const std::string& why,
+               const std::string& log_tail) {
+  outcome.ok = false;
+  outcome.failed_stage = stage;
+  outcome.failure = why;
+  outcome.log_tail = log_tail;
+  progress_->Log(fmt::format("  {} FAILED at {}: {}", outcome.name, stage, why));
+}
+
+RunOutcome Run::Go() {
+  auto oha = CheckOhaVersion();
+  if (!oha) {
+    std::fprintf(stderr, "harness: %s\n", oha.error().message.c_str());
+    return {2, {}};
+  }
+  results_.started_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
+  results_.config_file = config_.file.string();
+  results_.config_text = config_.text;
+  results_.baseline = config_.baseline;
+  results_.environment = CollectEnvironment(config_, *oha);
+  for (const Scenario& s : config_.scenarios) {
+    results_.scenarios.push_back(s.name);
+    results_.scenario_commands[s.name] = OhaCommandLine(SpecOf(s));
+  }
+  results_.method = MethodOf(config_, results_.environment, results_.scenario_commands);
+  results_.fingerprint = Fingerprint(results_.method);
+
+  std::set<std::string> only(options_.only_servers.begin(), options_.only_servers.end());
+  std::vector<const ServerConfig*> servers;
+  for (const ServerConfig& s : config_.servers) {
+    if (only.empty() ? s.enabled : only.contains(s.name)) servers.push_back(&s);
+  }
+  if (servers.empty()) {
+    std::fprintf(stderr, "harness: %s: no servers enabled\n", config_.file.c_str());
+    return {2, {}};
+  }
+
+  std::string sha = results_.environment.git_sha;
+  dir_ = NewRunDir(config_.output, sha);
+  progress_ = std::make_unique<Progress>("");
+  progress_->Log("harness: run directory " + dir_.string());
+  Save();
+
+  auto db = ProvisionDatabase(config_.postgres, config_.pinning.postgres);
+  if (!db) {
+    std::fprintf(stderr, "harness: %s\n", db.error().message.c_str());
+    Save();
+    return {Interrupted() ? 128 + InterruptSignal() : 2, dir_};
+  }
+  dsn_ = db->dsn;
+  if (db->cluster) postgres_pid_ = db->cluster->postmaster_pid();
+  progress_ = std::make_unique<Progress>(dsn_);
+  progress_->Log("harness: postgres ready at " + RedactDsn(dsn_));
+  auto expected = RunBenchmarkQuery(dsn_);
+  if (!expected) {
+    std::fprintf(stderr, "harness: %s\n", expected.error().message.c_str());
+    return {2, dir_};
+  }
+  expected_ = *expected;
+
+  for (const ServerConfig* s : servers) {
+    ServerOutcome outcome;
+    outcome.name = s->name;
+    outcome.ok = true;
+    outcome.git_sha = results_.method.count("code:" + s->name)
+                          ? results_.method.at("code:" + s->name)
+                          : FolderGitSha(s->dir);
+    results_.servers.push_back(outcome);
+  }
+  for (int rep = 1; rep <= config_.repetitions && !Interrupted(); ++rep) {
+    for (size_t i = 0; i < servers.size() && !Interrupted(); ++i) {
+      ServerOutcome& outcome = results_.servers[i];
+      if (!outcome.ok) continue;
+      progress_->Log(fmt::format("harness: {} (repetition {} of {})", servers[i]->name, rep,
+                                 config_.repetitions));
+      Repetition(*servers[i], outcome, rep);
+      Save();
+    }
+  }
+
+  bool any_failed = false;
+  for (const auto& s : results_.servers) any_failed |= !s.ok;
+  if (!Interrupted()) {
+    results_.partial = false;
+    results_.finished_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
+  }
+  Save();
+  if (Status s = WriteFileAtomic(dir_ / "report.md", RenderMarkdown(results_)); !s) {
+    progress_->Log("harness: " + s.error().message);
+  }
+  if (!options_.quiet && !Interrupted()) {
+    std::printf("%s\n", RenderScenarioTables(results_).c_str());
+  }
+  progress_->Log("harness: results in " + dir_.string());
+  if (Interrupted()) {
+    progress_->Log("harness: interrupted; results.json is marked partial");
+    return {128 + InterruptSignal(), dir_};
+  }
+  return {any_failed ? 1 : 0, dir_};
+}
+
+bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep) {
+  fs::path log = dir_ / "logs" / (server.name + ".log");
+  if (rep == 1 && options_.build) {
+    progress_->Log("  building");
+    if (Status built = BuildServer(server, log); !built) {
+      Fail(outcome, "build", built.error().message, TailLines(log, 10));
+      return false;
+    }
+  }
+  auto port = FreePort();
+  if (!port) {
+    Fail(outcome, "start", port.error().message);
+    return false;
+  }
+  LaunchOptions launch{*port, dsn_, config_.db_pool_size, config_.pinning.server, log};
+  auto process = ServerProcess::Start(server, launch);
+  if (!process) {
+    Fail(outcome, "start", process.error().message);
+    return false;
+  }
+  bool ok = true;
+  if (Status ready = process->WaitReady(); !ready) {
+    Fail(outcome, "ready", ready.error().message, process->LogTail(10));
+    ok = false;
+  }
+  if (ok && rep == 1) {
+    outcome.idle_rss_mib = TreeRssMib(process->pid());
+    auto response = HttpFetch(*port, {}, 10s);
+    Status verified =
+        response ? CheckUsersResponse(*response, expected_) : Status(response.error());
+    outcome.verification = verified ? "passed" : verified.error().message;
+    if (!verified) {
+      Fail(outcome, "verify", verified.error().message, process->LogTail(5));
+      ok = false;
+    }
+  }
+  if (ok && rep == 1) {
+    Status counted = CheckQueryCounts(*port, dsn_, kCountedRequests);
+    outcome.count_check = counted ? "passed" : counted.error().message;
+    if (!counted && counted.error().message.find("pg_stat_statements") != std::string::npos &&
+        !config_.postgres.dsn.empty()) {
+      outcome.count_check = "not available on this database: " + counted.error().message;
+    } else if (!counted) {
+      Fail(outcome, "count", counted.error().message);
+      ok = false;
+    }
+  }
+  if (ok) ok = Scenarios(server, outcome, *process, rep);
+
+  StopOutcome stop = process->Stop(kStopGrace);
+  if (!stop.all_gone && outcome.ok) {
+    Fail(outcome, "stop", "processes of the server survived SIGTERM and SIGKILL");
+  }
+  return ok && outcome.ok;
+}
+
+bool Run::Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerProcess& process,
+                    int rep) {
+  MeasureTarget target{process.port(), process.pid(), postgres_pid_, config_.sample_interval,
+                       config_.pinning.oha};
+  for (const Scenario& scenario : config_.scenarios) {
+    if (Interrupted()) return false;
+    LoadSpec spec = SpecOf(scenario);
+    RawFiles raw{dir_, server.name, scenario.name + "-" + std::to_string(rep)};
+    if (scenario.warmup.count() > 0) {
+      LoadSpec warm{std::nullopt,   scenario.warmup, spec.concurrency,
+                    spec.keepalive, std::nullopt,    false};
+      if (Status s = WarmUp(warm, target, raw); !s) {
+        if (!Interrupted()) Fail(outcome, "load", "warm-up: " + s.error().message);
+        return false;
+      }
+    }
+    std::string label = fmt::format("{} / {} #{}", server.name, scenario.name, rep);
+    progress_->Begin(label, Expected(spec));
+    double cpu_before = HarnessCpuSeconds();
+    auto wall_before = Clock::now();
+    auto m = Measure(spec, target, raw, *progress_);
+    harness_cpu_s_ += HarnessCpuSeconds() - cpu_before;
+    measured_wall_s_ += std::chrono::duration<double>(Clock::now() - wall_before).count();
+    if (!m) {
+      if (!Interrupted()) Fail(outcome, "load", m.error().message, process.LogTail(10));
+      return false;
+    }
+    m->server = server.name;
+    m->scenario = scenario.name;
+    m->repetition = rep;
+    if (!process.Running()) {
+      m->valid = false;
+      m->warnings.push_back("the server died during the measurement");
+      results_.measurements.push_back(*m);
+      Fail(outcome, "load", fmt::format("{} died during scenario {}", server.name, scenario.name),
+           process.LogTail(10));
+      return false;
+    }
+    progress_->End(fmt::format("{:.0f} rps, p50 {} ms, p99 {} ms, {:.1f}% ok", m->rps,
+                               m->latency.p50 ? fmt::format("{:.2f}", *m->latency.p50) : "-",
+                               m->latency.p99 ? fmt::format("{:.2f}", *m->latency.p99) : "-",
+                               100 * m->success_rate));
+    results_.measurements.push_back(*m);
+    Save();
+  }
+  return true;
+}
+
+}  // namespace
+
+RunOutcome RunBenchmark(const Config& config, const RunOptions& options) {
+  Run run(config, options);
+  return run.Go();
+}
+
+}  // namespace harness

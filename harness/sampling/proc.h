@@ -1,0 +1,55 @@
+// Reading process trees from /proc: what the sampler measures CPU and memory
+// of. The parsers are pure functions of the file text, so fixtures test them;
+// the readers treat a process that vanishes mid-read as never seen, since
+// processes come and go while we scan.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace harness {
+
+// The fields of /proc/<pid>/stat the sampler needs. Times are in clock ticks
+// (sysconf(_SC_CLK_TCK)); cutime/cstime hold the reaped children's times.
+struct ProcStat {
+  pid_t pid = 0, ppid = 0, pgrp = 0;
+  char state = '?';
+  unsigned long long utime = 0, stime = 0, cutime = 0, cstime = 0;
+};
+
+// Parses the content of /proc/<pid>/stat; empty if it is malformed.
+std::optional<ProcStat> ParseProcStat(std::string_view text);
+
+// The VmRSS of /proc/<pid>/status text, in KiB; empty when the line is absent
+// (kernel threads, zombies).
+std::optional<long long> ParseVmRssKib(std::string_view status_text);
+
+// The resident set in KiB from /proc/<pid>/statm text (its second field, in
+// pages): the same count as VmRSS, from a file several times cheaper to read.
+std::optional<long long> ParseStatmRssKib(std::string_view statm_text, long page_size);
+
+// The last pid allocated in our pid namespace, from /proc/loadavg text: while
+// it stays the same, no process (or thread) has been created.
+std::optional<pid_t> ParseLoadavgLastPid(std::string_view loadavg_text);
+
+// The pids now in /proc.
+std::vector<pid_t> ListPids();
+
+// Every process now in /proc.
+std::vector<ProcStat> ReadAllProcesses();
+
+// The resident set of one process in KiB; empty if it has none or is gone.
+std::optional<long long> ReadVmRssKib(pid_t pid);
+
+// The pids of `root`, its descendants by ppid, and every member of the process
+// group `root` leads (with their descendants): children re-parented away from a
+// wrapper script still count. Each pid once; empty if `root` is not in `all`.
+std::vector<pid_t> ProcessTree(pid_t root, const std::vector<ProcStat>& all);
+
+// The summed VmRSS of ProcessTree(root) now, in MiB (idle RSS before load).
+double TreeRssMib(pid_t root);
+
+}  // namespace harness

@@ -1,0 +1,147 @@
+#include "sampling/sampler.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "sampling/proc.h"
+
+namespace harness {
+namespace {
+
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+// A process that left the tree takes its ticks with it; that is not negative
+// work.
+unsigned long long TickDelta(unsigned long long now, unsigned long long then) {
+  return now > then ? now - then : 0;
+}
+
+}  // namespace
+
+Sampler::Sampler(std::vector<std::pair<std::string, pid_t>> groups, Duration interval)
+    : interval_(std::max(interval, Duration(1))),
+      ticks_per_second_(std::max(sysconf(_SC_CLK_TCK), 1L)) {
+  for (auto& group : groups) {
+    if (group.second > 0) groups_.push_back(std::move(group));
+  }
+}
+
+Sampler::~Sampler() { Stop(); }
+
+void Sampler::Start() {
+  std::lock_guard lock(mu_);
+  if (started_) return;
+  started_ = true;
+  samples_.push_back(Take());
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Sampler::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (!started_ || stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  Sample last = Take();
+  std::lock_guard lock(mu_);
+  samples_.push_back(std::move(last));
+}
+
+void Sampler::Run() {
+  std::unique_lock lock(mu_);
+  Clock::time_point next = samples_.front().at + interval_;
+  while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
+    lock.unlock();
+    Sample sample = Take();
+    lock.lock();
+    samples_.push_back(std::move(sample));
+    // Keep to the schedule, but after a stall start afresh instead of
+    // sampling back to back to catch up.
+    next += interval_;
+    if (next <= samples_.back().at) next = samples_.back().at + interval_;
+  }
+}
+
+Sampler::Sample Sampler::Take() {
+  Sample sample;
+  if (groups_.empty()) {
+    sample.at = Clock::now();
+    return sample;
+  }
+  const std::vector<ProcStat>& all = table_.Refresh(watched_);
+  sample.at = Clock::now();
+  watched_.clear();
+  for (const auto& [name, root] : groups_) {
+    Reading& r = sample.readings.emplace_back();
+    for (pid_t pid : ProcessTree(root, all)) {
+      const ProcStat& p = *table_.Find(pid);
+      r.ticks += p.utime + p.stime + p.cutime + p.cstime;
+      r.rss_kib += table_.RssKib(pid);
+      ++r.processes;
+      watched_.insert(pid);
+    }
+  }
+  return sample;
+}
+
+Usage Sampler::Summary(const std::string& group) const {
+  Usage usage;
+  auto it =
+      std::find_if(groups_.begin(), groups_.end(), [&](const auto& g) { return g.first == group; });
+  if (it == groups_.end()) return usage;
+  size_t g = static_cast<size_t>(it - groups_.begin());
+
+  std::lock_guard lock(mu_);
+  if (samples_.empty()) return usage;
+  const double tck = static_cast<double>(ticks_per_second_);
+  const double min_interval = Seconds(interval_) / 2;
+  unsigned long long total = 0;
+  bool have_peak = false;
+  for (size_t i = 0; i < samples_.size(); ++i) {
+    const Reading& r = samples_[i].readings[g];
+    usage.rss_peak_mib = std::max(usage.rss_peak_mib, r.rss_kib / 1024.0);
+    if (i == 0) continue;
+    unsigned long long delta = TickDelta(r.ticks, samples_[i - 1].readings[g].ticks);
+    total += delta;
+    double wall = Seconds(samples_[i].at - samples_[i - 1].at);
+    if (wall >= min_interval) {
+      usage.cpu_peak_pct = std::max(usage.cpu_peak_pct, 100.0 * delta / tck / wall);
+      have_peak = true;
+    }
+  }
+  usage.samples = static_cast<int>(samples_.size());
+  usage.cpu_seconds = total / tck;
+  double window = Seconds(samples_.back().at - samples_.front().at);
+  if (window > 0) usage.cpu_avg_pct = 100.0 * usage.cpu_seconds / window;
+  if (!have_peak) usage.cpu_peak_pct = usage.cpu_avg_pct;
+  return usage;
+}
+
+std::string Sampler::Csv() const {
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "t_s,group,cpu_pct,rss_mib,processes\n");
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < samples_.size(); ++i) {
+    double t = Seconds(samples_[i].at - samples_.front().at);
+    double wall = i == 0 ? 0 : Seconds(samples_[i].at - samples_[i - 1].at);
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      const Reading& r = samples_[i].readings[g];
+      std::string cpu;
+      if (i > 0 && wall > 0) {
+        auto delta = TickDelta(r.ticks, samples_[i - 1].readings[g].ticks);
+        cpu = fmt::format("{:.1f}", 100.0 * delta / ticks_per_second_ / wall);
+      }
+      fmt::format_to(std::back_inserter(out), "{:.3f},{},{},{:.1f},{}\n", t, groups_[g].first, cpu,
+                     r.rss_kib / 1024.0, r.processes);
+    }
+  }
+  return fmt::to_string(out);
+}
+
+}  // namespace harness

@@ -1,0 +1,89 @@
+#include "servers/server_process.h"
+
+#include <thread>
+
+#include "http/client.h"
+#include "util/files.h"
+#include "util/interrupt.h"
+#include "util/net.h"
+
+namespace harness {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+Status BuildServer(const ServerConfig& server, const std::filesystem::path& log) {
+  if (server.build.empty()) return OkStatus();
+  SpawnOptions spawn;
+  spawn.argv = ShellCommand(server.build);
+  spawn.cwd = server.dir;
+  spawn.output = log;
+  auto build = Process::Spawn(spawn);
+  if (!build) return MakeError("{}: build: {}", server.name, build.error().message);
+  if (!build->WaitInterruptible()) {
+    build->Stop(2s);
+    return MakeError("{}: build interrupted", server.name);
+  }
+  if (build->exit_code() != 0) {
+    return MakeError("{}: build failed (`{}` exited {}): {}", server.name, server.build,
+                     *build->exit_code(), TailLines(log, 3));
+  }
+  return OkStatus();
+}
+
+Result<ServerProcess> ServerProcess::Start(const ServerConfig& server,
+                                           const LaunchOptions& options) {
+  if (PortInUse(options.port)) {
+    return MakeError("{}: port {} on 127.0.0.1 is already in use", server.name, options.port);
+  }
+  SpawnOptions spawn;
+  spawn.argv = ShellCommand(server.run);
+  if (!options.cpu_list.empty()) {
+    spawn.argv.insert(spawn.argv.begin(), {"taskset", "-c", options.cpu_list});
+  }
+  spawn.cwd = server.dir;
+  spawn.output = options.log;
+  spawn.env = server.env;
+  spawn.env["PORT"] = std::to_string(options.port);
+  spawn.env["DATABASE_URL"] = options.database_url;
+  spawn.env["DB_POOL_SIZE"] = std::to_string(options.pool_size);
+  auto process = Process::Spawn(spawn);
+  if (!process) return MakeError("{}: start: {}", server.name, process.error().message);
+  return ServerProcess(server.name, server.ready, options, std::move(*process));
+}
+
+Status ServerProcess::WaitReady() {
+  auto deadline = Clock::now() + ready_.timeout;
+  HttpRequest probe;
+  probe.target = ready_.path;
+  std::string last = "no answer";
+  while (Clock::now() < deadline) {
+    if (!process_->Running()) {
+      return MakeError("{}: exited with code {} before it was ready: {}", name_,
+                       process_->exit_code().value_or(-1), LogTail(5));
+    }
+    if (Interrupted()) return MakeError("{}: interrupted while waiting for it", name_);
+    auto response = HttpFetch(options_.port, probe, 2s);
+    if (response && response->status == 200) return OkStatus();
+    last = response ? "HTTP " + std::to_string(response->status) : response.error().message;
+    std::this_thread::sleep_for(100ms);
+  }
+  return MakeError("{}: not ready after {} (GET {} on port {}: {}): {}", name_,
+                   FormatDuration(ready_.timeout), ready_.path, options_.port, last, LogTail(3));
+}
+
+std::string ServerProcess::LogTail(int lines) const { return TailLines(options_.log, lines); }
+
+StopOutcome ServerProcess::Stop(std::chrono::milliseconds grace) {
+  StopOutcome outcome;
+  const pid_t group = process_->pid();
+  auto start = Clock::now();
+  // Stop() escalates to SIGKILL itself; whether it had to is told by the time it took.
+  outcome.all_gone = process_->Stop(grace);
+  outcome.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  outcome.needed_kill = outcome.took >= grace;
+  outcome.all_gone = outcome.all_gone && ProcessGroupMembers(group).empty();
+  return outcome;
+}
+
+}  // namespace harness

@@ -1,0 +1,64 @@
+// One server under test as a process: built with its bench.yaml build command, started with the
+// contract's environment (PORT, DATABASE_URL, DB_POOL_SIZE), waited on until it answers, stopped.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "util/process.h"
+#include "util/result.h"
+
+namespace harness {
+
+// Runs the server's build command in its folder, output appended to `log`. Interruptible.
+Status BuildServer(const ServerConfig& server, const std::filesystem::path& log);
+
+struct LaunchOptions {
+  int port = 0;
+  std::string database_url;
+  int pool_size = 5;
+  std::string cpu_list;       // taskset -c; empty: not pinned
+  std::filesystem::path log;  // stdout and stderr, appended
+};
+
+struct StopOutcome {
+  std::chrono::milliseconds took{0};  // from SIGTERM until every process of the group was gone
+  bool needed_kill = false;           // SIGTERM was not enough within the grace period
+  bool all_gone = true;
+};
+
+class ServerProcess {
+ public:
+  static Result<ServerProcess> Start(const ServerConfig& server, const LaunchOptions& options);
+
+  // Polls ready.path until it answers 200, the ready timeout passes, the process dies, or we are
+  // interrupted; errors carry the last lines of the server's log.
+  Status WaitReady();
+
+  pid_t pid() const { return process_->pid(); }
+  int port() const { return options_.port; }
+  const std::string& name() const { return name_; }
+  bool Running() { return process_->Running(); }
+  std::string LogTail(int lines = 5) const;
+
+  // SIGTERM to the whole process group, SIGKILL after `grace`.
+  StopOutcome Stop(std::chrono::milliseconds grace);
+
+ private:
+  ServerProcess(std::string name, ReadyCheck ready, LaunchOptions options, Process process)
+      : name_(std::move(name)),
+        ready_(std::move(ready)),
+        options_(std::move(options)),
+        process_(std::make_unique<Process>(std::move(process))) {}
+
+  std::string name_;
+  ReadyCheck ready_;
+  LaunchOptions options_;
+  std::unique_ptr<Process> process_;
+};
+
+}  // namespace harness

@@ -1,0 +1,58 @@
+#include "util/files.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <sstream>
+
+namespace harness {
+
+namespace fs = std::filesystem;
+
+Status WriteFileAtomic(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path;
+  tmp += ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) return MakeError("cannot write {}: {}", tmp.string(), std::strerror(errno));
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return MakeError("cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message());
+  }
+  return OkStatus();
+}
+
+Result<std::string> ReadFile(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return MakeError("{}: is a directory, not a file", path.string());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError("{}: cannot read: {}", path.string(), std::strerror(errno));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string TailLines(const fs::path& path, int lines) {
+  std::ifstream in(path);
+  std::deque<std::string> tail;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    tail.push_back(line);
+    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
+  }
+  std::string out;
+  for (const auto& l : tail) out += (out.empty() ? "" : " | ") + l;
+  return out.empty() ? "(log is empty)" : out;
+}
+
+}  // namespace harness
