@@ -55,10 +55,9 @@ std::string NotMeasuredNote(const RunResults& results, const std::vector<std::st
     if (std::find(measured.begin(), measured.end(), s.name) != measured.end()) {
       continue;
     }
-    missing.push_back(s.ok || s.failed_stage.empty()
-                          ? EscapeMarkdown(s.name)
-                          : fmt::format("{} ({} failed)", EscapeMarkdown(s.name),
-                                        EscapeMarkdown(s.failed_stage)));
+    missing.push_back(s.ok || s.verdict.empty() ? EscapeMarkdown(s.name)
+                                                : fmt::format("{} ({})", EscapeMarkdown(s.name),
+                                                              EscapeMarkdown(s.verdict)));
   }
   if (missing.empty()) return "";
   return fmt::format("Not measured: {}.\n", fmt::join(missing, ", "));
@@ -206,7 +205,7 @@ std::string RenderServers(const RunResults& results) {
                          TextOrMissing(s.verification), TextOrMissing(s.count_check));
       continue;
     }
-    out += fmt::format("- **{}**: failed at {}: {}\n", name, EscapeMarkdown(s.failed_stage),
+    out += fmt::format("- **{}**: {}: {}\n", name, EscapeMarkdown(s.verdict),
                        EscapeMarkdown(s.failure));
     // Indented, the block stays inside the list item.
     if (!s.log_tail.empty()) out += "\n" + CodeBlock(s.log_tail, "  ") + "\n";

@@ -105,7 +105,7 @@ TEST(ReportMarkdownTest, ServerOutcomesWithFailureAndLogTail) {
 
 - **fastapi**: verification passed; count check passed
 - **axum**: verification passed; count check passed
-- **cpp-beast**: failed at build: exit 2 \| see log
+- **cpp-beast**: build failed: exit 2 \| see log
 
   ```
   g++: fatal error

@@ -72,7 +72,7 @@ inline RunResults ReferenceRun() {
   r.scenario_commands["closed"] = "oha -n 50000 -c 10 --disable-keepalive http://127.0.0.1:8000/";
   r.servers = {Outcome("fastapi", 41.2), Outcome("axum", 3.9), Outcome("cpp-beast", 0)};
   r.servers[2].ok = false;
-  r.servers[2].failed_stage = "build";
+  r.servers[2].verdict = "build failed";
   r.servers[2].failure = "exit 2 | see log";
   r.servers[2].log_tail = "g++: fatal error\ncompilation terminated.\n";
   r.measurements = {Point("fastapi", "closed", 1, 305, 30.0, 74.6, 83, 8.5),

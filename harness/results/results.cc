@@ -30,15 +30,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Measurement, server, scenario, r
                                                 postgres_usage, oha_usage, server_cpu_s_per_1k,
                                                 postgres_cpu_s_per_1k, valid, warnings, raw_oha,
                                                 raw_samples)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerOutcome, name, ok, failed_stage, failure,
-                                                log_tail, verification, count_check, idle_rss_mib,
-                                                git_sha)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerOutcome, name, ok, verdict, failure, log_tail,
+                                                verification, count_check, idle_rss_mib, git_sha)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Environment, cpu_model, cores, kernel, hostname,
                                                 versions, git_sha, git_dirty)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, schema_version, partial, started_at,
                                                 finished_at, config_file, config_text, baseline,
                                                 scenarios, scenario_commands, fingerprint, method,
-                                                environment, harness_cpu_pct, servers, measurements)
+                                                environment, abort_reason, harness_cpu_pct, servers,
+                                                measurements)
 
 std::string ToJson(const RunResults& results) {
   return nlohmann::ordered_json::parse(nlohmann::json(results).dump()).dump(2) + "\n";

@@ -61,7 +61,9 @@ struct Measurement {
 struct ServerOutcome {
   std::string name;
   bool ok = false;
-  std::string failed_stage;  // build, start, ready, verify, count, load, stop
+  // Why it failed, one of: build failed, start failed, never ready, server errors (it answered
+  // 5xx), wrong response, query count mismatch, died under load, load failed, did not stop.
+  std::string verdict;
   std::string failure;       // one line
   std::string log_tail;      // the server's last log lines when it failed
   std::string verification;  // "passed" or why not
@@ -96,6 +98,7 @@ struct RunResults {
   // fingerprint leaves out (a change of code is what compare looks for).
   std::map<std::string, std::string> method;
   Environment environment;
+  std::string abort_reason;    // why the run stopped early (Postgres died), if it did
   double harness_cpu_pct = 0;  // the harness's own CPU (sampler, bookkeeping) during the run
   std::vector<ServerOutcome> servers;
   std::vector<Measurement> measurements;

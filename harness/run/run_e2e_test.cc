@@ -64,7 +64,7 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
   ASSERT_EQ(results->servers.size(), servers.size());
   for (const ServerOutcome& s : results->servers) {
     EXPECT_TRUE(servers.contains(s.name)) << s.name;
-    EXPECT_TRUE(s.ok) << s.name << ": " << s.failed_stage << ": " << s.failure;
+    EXPECT_TRUE(s.ok) << s.name << ": " << s.verdict << ": " << s.failure;
     EXPECT_EQ(s.verification, "passed") << s.name;
     EXPECT_EQ(s.count_check, "passed") << s.name;
     EXPECT_GT(s.idle_rss_mib, 1) << s.name;

@@ -58,17 +58,22 @@ class Run {
 
  private:
   void Save();
-  void Fail(ServerOutcome& outcome, const std::string& stage, const std::string& why,
+  void Fail(ServerOutcome& outcome, const std::string& verdict, const std::string& why,
             const std::string& log_tail = "");
   // One repetition of one server: start to stop. False when the server failed.
   bool Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep);
   bool Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerProcess& process,
                  int rep);
 
+  // Postgres is shared by every server: when it dies the run stops cleanly, blaming no server
+  // (see README, Reliability). True when the run must stop for any reason.
+  bool Stopping();
+
   const Config& config_;
   const RunOptions& options_;
   RunResults results_;
   fs::path dir_;
+  Database db_;
   std::string dsn_;
   pid_t postgres_pid_ = -1;
   std::vector<UserRow> expected_;
@@ -83,13 +88,27 @@ void Run::Save() {
   }
 }
 
-void Run::Fail(ServerOutcome& outcome, const std::string& stage, const std::string& why,
+bool Run::Stopping() {
+  if (Interrupted()) return true;
+  if (!results_.abort_reason.empty()) return true;
+  bool alive = db_.cluster ? ProcessAlive(postgres_pid_)
+                           : WaitUntilAccepting(dsn_, std::chrono::seconds(2)).ok();
+  if (!alive) {
+    results_.abort_reason = "postgres died; the run stopped";
+    if (db_.cluster) results_.abort_reason += ": " + db_.cluster->LogTail(2);
+    progress_->Log("harness: " + results_.abort_reason);
+  }
+  return !alive;
+}
+
+void Run::Fail(ServerOutcome& outcome, const std::string& verdict, const std::string& why,
                const std::string& log_tail) {
+  if (Stopping()) return;  // not the server's fault
   outcome.ok = false;
-  outcome.failed_stage = stage;
+  outcome.verdict = verdict;
   outcome.failure = why;
   outcome.log_tail = log_tail;
-  progress_->Log(fmt::format("  {} FAILED at {}: {}", outcome.name, stage, why));
+  progress_->Log(fmt::format("  {} FAILED ({}): {}", outcome.name, verdict, why));
 }
 
 RunOutcome Run::Go() {
@@ -132,8 +151,9 @@ RunOutcome Run::Go() {
     Save();
     return {Interrupted() ? 128 + InterruptSignal() : 2, dir_};
   }
-  dsn_ = db->dsn;
-  if (db->cluster) postgres_pid_ = db->cluster->postmaster_pid();
+  db_ = std::move(*db);
+  dsn_ = db_.dsn;
+  if (db_.cluster) postgres_pid_ = db_.cluster->postmaster_pid();
   progress_ = std::make_unique<Progress>(dsn_);
   progress_->Log("harness: postgres ready at " + RedactDsn(dsn_));
   auto expected = RunBenchmarkQuery(dsn_);
@@ -152,8 +172,8 @@ RunOutcome Run::Go() {
                           : FolderGitSha(s->dir);
     results_.servers.push_back(outcome);
   }
-  for (int rep = 1; rep <= config_.repetitions && !Interrupted(); ++rep) {
-    for (size_t i = 0; i < servers.size() && !Interrupted(); ++i) {
+  for (int rep = 1; rep <= config_.repetitions && !Stopping(); ++rep) {
+    for (size_t i = 0; i < servers.size() && !Stopping(); ++i) {
       ServerOutcome& outcome = results_.servers[i];
       if (!outcome.ok) continue;
       progress_->Log(fmt::format("harness: {} (repetition {} of {})", servers[i]->name, rep,
@@ -163,9 +183,9 @@ RunOutcome Run::Go() {
     }
   }
 
-  bool any_failed = false;
+  bool any_failed = !results_.abort_reason.empty();
   for (const auto& s : results_.servers) any_failed |= !s.ok;
-  if (!Interrupted()) {
+  if (!Stopping()) {
     results_.partial = false;
     results_.finished_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
   }
@@ -189,24 +209,25 @@ bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep
   if (rep == 1 && options_.build) {
     progress_->Log("  building");
     if (Status built = BuildServer(server, log); !built) {
-      Fail(outcome, "build", built.error().message, TailLines(log, 10));
+      Fail(outcome, "build failed", built.error().message, TailLines(log, 10));
       return false;
     }
   }
   auto port = FreePort();
   if (!port) {
-    Fail(outcome, "start", port.error().message);
+    Fail(outcome, "start failed", port.error().message);
     return false;
   }
   LaunchOptions launch{*port, dsn_, config_.db_pool_size, config_.pinning.server, log};
   auto process = ServerProcess::Start(server, launch);
   if (!process) {
-    Fail(outcome, "start", process.error().message);
+    Fail(outcome, "start failed", process.error().message);
     return false;
   }
   bool ok = true;
   if (Status ready = process->WaitReady(); !ready) {
-    Fail(outcome, "ready", ready.error().message, process->LogTail(10));
+    Fail(outcome, process->last_status() >= 500 ? "server errors" : "never ready",
+         ready.error().message, process->LogTail(10));
     ok = false;
   }
   if (ok && rep == 1) {
@@ -216,7 +237,7 @@ bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep
         response ? CheckUsersResponse(*response, expected_) : Status(response.error());
     outcome.verification = verified ? "passed" : verified.error().message;
     if (!verified) {
-      Fail(outcome, "verify", verified.error().message, process->LogTail(5));
+      Fail(outcome, "wrong response", verified.error().message, process->LogTail(5));
       ok = false;
     }
   }
@@ -227,7 +248,7 @@ bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep
         !config_.postgres.dsn.empty()) {
       outcome.count_check = "not available on this database: " + counted.error().message;
     } else if (!counted) {
-      Fail(outcome, "count", counted.error().message);
+      Fail(outcome, "query count mismatch", counted.error().message);
       ok = false;
     }
   }
@@ -235,7 +256,7 @@ bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep
 
   StopOutcome stop = process->Stop(kStopGrace);
   if (!stop.all_gone && outcome.ok) {
-    Fail(outcome, "stop", "processes of the server survived SIGTERM and SIGKILL");
+    Fail(outcome, "did not stop", "processes of the server survived SIGTERM and SIGKILL");
   }
   return ok && outcome.ok;
 }
@@ -245,14 +266,14 @@ bool Run::Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerPr
   MeasureTarget target{process.port(), process.pid(), postgres_pid_, config_.sample_interval,
                        config_.pinning.oha};
   for (const Scenario& scenario : config_.scenarios) {
-    if (Interrupted()) return false;
+    if (Stopping()) return false;
     LoadSpec spec = SpecOf(scenario);
     RawFiles raw{dir_, server.name, scenario.name + "-" + std::to_string(rep)};
     if (scenario.warmup.count() > 0) {
       LoadSpec warm{std::nullopt,   scenario.warmup, spec.concurrency,
                     spec.keepalive, std::nullopt,    false};
       if (Status s = WarmUp(warm, target, raw); !s) {
-        if (!Interrupted()) Fail(outcome, "load", "warm-up: " + s.error().message);
+        if (!Interrupted()) Fail(outcome, "load failed", "warm-up: " + s.error().message);
         return false;
       }
     }
@@ -264,17 +285,24 @@ bool Run::Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerPr
     harness_cpu_s_ += HarnessCpuSeconds() - cpu_before;
     measured_wall_s_ += std::chrono::duration<double>(Clock::now() - wall_before).count();
     if (!m) {
-      if (!Interrupted()) Fail(outcome, "load", m.error().message, process.LogTail(10));
+      if (!Interrupted()) Fail(outcome, "load failed", m.error().message, process.LogTail(10));
       return false;
     }
     m->server = server.name;
     m->scenario = scenario.name;
     m->repetition = rep;
+    if (Stopping()) {
+      m->valid = false;
+      m->warnings.push_back("postgres died during the measurement");
+      results_.measurements.push_back(*m);
+      return false;
+    }
     if (!process.Running()) {
       m->valid = false;
       m->warnings.push_back("the server died during the measurement");
       results_.measurements.push_back(*m);
-      Fail(outcome, "load", fmt::format("{} died during scenario {}", server.name, scenario.name),
+      Fail(outcome, "died under load",
+           fmt::format("{} died during scenario {}", server.name, scenario.name),
            process.LogTail(10));
       return false;
     }

@@ -64,6 +64,7 @@ Status ServerProcess::WaitReady() {
     }
     if (Interrupted()) return MakeError("{}: interrupted while waiting for it", name_);
     auto response = HttpFetch(options_.port, probe, 2s);
+    if (response) last_status_ = response->status;
     if (response && response->status == 200) return OkStatus();
     last = response ? "HTTP " + std::to_string(response->status) : response.error().message;
     std::this_thread::sleep_for(100ms);

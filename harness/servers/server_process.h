@@ -44,6 +44,9 @@ class ServerProcess {
   const std::string& name() const { return name_; }
   bool Running() { return process_->Running(); }
   std::string LogTail(int lines = 5) const;
+  // The status of the last answer WaitReady() got, or 0 if none (tells "never ready" from
+  // "answers, but with errors").
+  int last_status() const { return last_status_; }
 
   // SIGTERM to the whole process group, SIGKILL after `grace`.
   StopOutcome Stop(std::chrono::milliseconds grace);
@@ -59,6 +62,7 @@ class ServerProcess {
   ReadyCheck ready_;
   LaunchOptions options_;
   std::unique_ptr<Process> process_;
+  int last_status_ = 0;
 };
 
 }  // namespace harness
