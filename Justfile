@@ -34,3 +34,7 @@ db-up: build
 
 db-down: build
     build/bin/harness db down
+
+# Google Benchmark microbenchmarks; JSON saved under results/microbench/.
+microbench *args:
+    scripts/microbench {{args}}

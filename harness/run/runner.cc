@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <set>
 
@@ -30,6 +32,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kStopGrace = 5s;
 constexpr int kCountedRequests = 20;
+// An open-loop point that achieves less than this share of its offered rate is saturated.
+constexpr double kSaturatedBelow = 0.97;
 
 std::string UtcNow(const char* format) {
   std::time_t now = std::time(nullptr);
@@ -64,6 +68,19 @@ class Run {
   bool Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep);
   bool Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerProcess& process,
                  int rep);
+  // What one scenario of one repetition measures against.
+  struct Step {
+    const ServerConfig& server;
+    ServerOutcome& outcome;
+    ServerProcess& process;
+    const MeasureTarget& target;
+    const Scenario& scenario;
+    int rep;
+  };
+  bool Sweep(const Step& step);
+  // One oha run, recorded; empty when the server (or the run) cannot go on.
+  std::optional<Measurement> MeasureStep(const Step& step, const LoadSpec& spec,
+                                         const std::string& level);
 
   // Postgres is shared by every server: when it dies the run stops cleanly, blaming no server
   // (see README, Reliability). True when the run must stop for any reason.
@@ -267,53 +284,101 @@ bool Run::Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerPr
                        config_.pinning.oha};
   for (const Scenario& scenario : config_.scenarios) {
     if (Stopping()) return false;
-    LoadSpec spec = SpecOf(scenario);
-    RawFiles raw{dir_, server.name, scenario.name + "-" + std::to_string(rep)};
+    Step step{server, outcome, process, target, scenario, rep};
     if (scenario.warmup.count() > 0) {
-      LoadSpec warm{std::nullopt,   scenario.warmup, spec.concurrency,
-                    spec.keepalive, std::nullopt,    false};
+      LoadSpec warm;
+      warm.duration = scenario.warmup;
+      warm.concurrency = scenario.concurrency;
+      warm.keepalive = scenario.keepalive;
+      RawFiles raw{dir_, server.name, scenario.name + "-" + std::to_string(rep)};
       if (Status s = WarmUp(warm, target, raw); !s) {
         if (!Interrupted()) Fail(outcome, "load failed", "warm-up: " + s.error().message);
         return false;
       }
     }
-    std::string label = fmt::format("{} / {} #{}", server.name, scenario.name, rep);
-    progress_->Begin(label, Expected(spec));
-    double cpu_before = HarnessCpuSeconds();
-    auto wall_before = Clock::now();
-    auto m = Measure(spec, target, raw, *progress_);
-    harness_cpu_s_ += HarnessCpuSeconds() - cpu_before;
-    measured_wall_s_ += std::chrono::duration<double>(Clock::now() - wall_before).count();
-    if (!m) {
-      if (!Interrupted()) Fail(outcome, "load failed", m.error().message, process.LogTail(10));
-      return false;
-    }
-    m->server = server.name;
-    m->scenario = scenario.name;
-    m->repetition = rep;
-    if (Stopping()) {
-      m->valid = false;
-      m->warnings.push_back("postgres died during the measurement");
-      results_.measurements.push_back(*m);
-      return false;
-    }
-    if (!process.Running()) {
-      m->valid = false;
-      m->warnings.push_back("the server died during the measurement");
-      results_.measurements.push_back(*m);
-      Fail(outcome, "died under load",
-           fmt::format("{} died during scenario {}", server.name, scenario.name),
-           process.LogTail(10));
-      return false;
-    }
-    progress_->End(fmt::format("{:.0f} rps, p50 {} ms, p99 {} ms, {:.1f}% ok", m->rps,
-                               m->latency.p50 ? fmt::format("{:.2f}", *m->latency.p50) : "-",
-                               m->latency.p99 ? fmt::format("{:.2f}", *m->latency.p99) : "-",
-                               100 * m->success_rate));
-    results_.measurements.push_back(*m);
-    Save();
+    bool go_on = scenario.kind == ScenarioKind::kSweep
+                     ? Sweep(step)
+                     : MeasureStep(step, SpecOf(scenario), "").has_value();
+    if (!go_on) return false;
   }
   return true;
+}
+
+// Latency at sustainable load: the server's own saturation throughput from a closed loop, then
+// open-loop runs at fractions of it with latency correction. A point whose achieved rate misses
+// the offered one is saturated, not a latency figure.
+bool Run::Sweep(const Step& step) {
+  LoadSpec closed;
+  closed.duration = step.scenario.duration;
+  closed.concurrency = step.scenario.concurrency;
+  closed.keepalive = step.scenario.keepalive;
+  auto saturation = MeasureStep(step, closed, "saturation");
+  if (!saturation) return false;
+  if (!saturation->valid || saturation->rps <= 0) return true;  // nothing to sweep against
+  for (double fraction : step.scenario.load_fractions) {
+    LoadSpec open = closed;
+    open.rate = std::max(1.0, std::round(fraction * saturation->rps));
+    open.latency_correction = true;
+    // Little's law: requests in flight = rate x latency. At saturation the closed loop kept
+    // `concurrency` in flight; give the open loop four times its share, so that oha's
+    // connections are never what queues the requests.
+    open.concurrency = std::max(4, static_cast<int>(std::ceil(4 * fraction * closed.concurrency)));
+    auto point = MeasureStep(step, open, fmt::format("{:.2f}", fraction));
+    if (!point) return false;
+  }
+  return true;
+}
+
+std::optional<Measurement> Run::MeasureStep(const Step& step, const LoadSpec& spec,
+                                            const std::string& level) {
+  const std::string& name = step.server.name;
+  std::string stem = step.scenario.name + "-" + std::to_string(step.rep);
+  if (!level.empty()) stem += "-" + level;
+  std::string label = fmt::format("{} / {}{} #{}", name, step.scenario.name,
+                                  level.empty() ? "" : " @ " + level, step.rep);
+  progress_->Begin(label, Expected(spec));
+  double cpu_before = HarnessCpuSeconds();
+  auto wall_before = Clock::now();
+  auto m = Measure(spec, step.target, {dir_, name, stem}, *progress_);
+  harness_cpu_s_ += HarnessCpuSeconds() - cpu_before;
+  measured_wall_s_ += std::chrono::duration<double>(Clock::now() - wall_before).count();
+  if (!m) {
+    if (!Interrupted()) {
+      Fail(step.outcome, "load failed", m.error().message, step.process.LogTail(10));
+    }
+    return std::nullopt;
+  }
+  m->server = name;
+  m->scenario = step.scenario.name;
+  m->repetition = step.rep;
+  m->level = level;
+  if (spec.rate && m->rps < kSaturatedBelow * *spec.rate) {
+    m->valid = false;
+    m->warnings.push_back(
+        fmt::format("saturated: achieved {:.0f} of the {:.0f} rps offered", m->rps, *spec.rate));
+  }
+  if (Stopping()) {
+    m->valid = false;
+    m->warnings.push_back("postgres died during the measurement");
+    results_.measurements.push_back(*m);
+    return std::nullopt;
+  }
+  if (!step.process.Running()) {
+    m->valid = false;
+    m->warnings.push_back("the server died during the measurement");
+    results_.measurements.push_back(*m);
+    Fail(step.outcome, "died under load",
+         fmt::format("{} died during scenario {}", name, step.scenario.name),
+         step.process.LogTail(10));
+    return std::nullopt;
+  }
+  progress_->End(fmt::format("{:.0f} rps, p50 {} ms, p99 {} ms, {:.1f}% ok", m->rps,
+                             m->latency.p50 ? fmt::format("{:.2f}", *m->latency.p50) : "-",
+                             m->latency.p99 ? fmt::format("{:.2f}", *m->latency.p99) : "-",
+                             100 * m->success_rate));
+  results_.measurements.push_back(*m);
+  Save();
+  return *m;
 }
 
 }  // namespace
