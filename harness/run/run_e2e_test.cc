@@ -70,6 +70,11 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_GT(s.idle_rss_mib, 1) << s.name;
   }
   ASSERT_EQ(results->measurements.size(), servers.size() * results->scenarios.size());
+  // CPU time comes in clock ticks (10 ms): a short smoke measurement of Postgres can read 0, so
+  // the check is on the whole run.
+  double postgres_cpu = 0;
+  for (const Measurement& m : results->measurements) postgres_cpu += m.postgres_usage.cpu_seconds;
+  EXPECT_GT(postgres_cpu, 0);
   for (const Measurement& m : results->measurements) {
     std::string what = m.server + "/" + m.scenario;
     EXPECT_TRUE(m.valid) << what;
@@ -80,7 +85,6 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_GT(m.server_usage.samples, 0) << what;
     EXPECT_GT(m.server_usage.rss_peak_mib, 1) << what;
     EXPECT_GT(m.server_usage.cpu_seconds, 0) << what;
-    EXPECT_GT(m.postgres_usage.cpu_seconds, 0) << what;
     EXPECT_TRUE(fs::exists(dir / m.raw_oha)) << what;
     EXPECT_TRUE(fs::exists(dir / m.raw_samples)) << what;
   }

@@ -353,9 +353,13 @@ std::optional<Measurement> Run::MeasureStep(const Step& step, const LoadSpec& sp
   m->repetition = step.rep;
   m->level = level;
   if (spec.rate && m->rps < kSaturatedBelow * *spec.rate) {
-    m->valid = false;
-    m->warnings.push_back(
-        fmt::format("saturated: achieved {:.0f} of the {:.0f} rps offered", m->rps, *spec.rate));
+    // A sweep point past saturation has no latency worth reporting; a fixed scenario asked for
+    // it (the reference's "corrected" run does), so it stays, explained.
+    if (!level.empty()) m->valid = false;
+    m->warnings.push_back(fmt::format(
+        "saturated: achieved {:.0f} of the {:.0f} rps offered, so the corrected latency is the "
+        "growing backlog, not the server's response time",
+        m->rps, *spec.rate));
   }
   if (Stopping()) {
     m->valid = false;
