@@ -1,0 +1,81 @@
+#include "config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace cpp_beast {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  std::optional<Config> Parse() {
+    return ConfigFromEnv(
+        [this](const char* name) -> const char* {
+          const auto it = env_.find(name);
+          return it == env_.end() ? nullptr : it->second.c_str();
+        },
+        &error_);
+  }
+
+  // insert_or_assign from a std::string sidesteps a GCC 12 -Wrestrict false
+  // positive in std::string::operator=(const char*).
+  void Set(const char* name, const char* value) { env_.insert_or_assign(name, std::string(value)); }
+
+  std::map<std::string, std::string> env_ = {{"PORT", "8003"},
+                                             {"DATABASE_URL", "postgres://u@h:1/db"}};
+  std::string error_;
+};
+
+TEST_F(ConfigTest, Defaults) {
+  const auto config = Parse();
+  ASSERT_TRUE(config.has_value()) << error_;
+  EXPECT_EQ(config->port, 8003);
+  EXPECT_EQ(config->database_url, "postgres://u@h:1/db");
+  EXPECT_EQ(config->db_pool_size, 5);
+  EXPECT_EQ(config->threads, 5);
+  EXPECT_EQ(config->inject_delay.count(), 0);
+  EXPECT_TRUE(config->handle_signals);
+}
+
+TEST_F(ConfigTest, ThreadsFollowPoolSizeUnlessSet) {
+  Set("DB_POOL_SIZE", "8");
+  auto config = Parse();
+  ASSERT_TRUE(config.has_value()) << error_;
+  EXPECT_EQ(config->db_pool_size, 8);
+  EXPECT_EQ(config->threads, 8);
+
+  Set("THREADS", "2");
+  Set("INJECT_DELAY_US", "250");
+  config = Parse();
+  ASSERT_TRUE(config.has_value()) << error_;
+  EXPECT_EQ(config->threads, 2);
+  EXPECT_EQ(config->inject_delay.count(), 250);
+}
+
+TEST_F(ConfigTest, MissingRequired) {
+  env_.erase("PORT");
+  EXPECT_FALSE(Parse().has_value());
+  EXPECT_NE(error_.find("PORT"), std::string::npos);
+
+  Set("PORT", "1");
+  env_.erase("DATABASE_URL");
+  EXPECT_FALSE(Parse().has_value());
+  EXPECT_NE(error_.find("DATABASE_URL"), std::string::npos);
+}
+
+TEST_F(ConfigTest, RejectsMalformedNumbers) {
+  for (const char* bad : {"", "abc", "12x", "-1", "+5", " 5", "70000"}) {
+    Set("PORT", bad);
+    EXPECT_FALSE(Parse().has_value()) << "PORT=" << bad;
+    EXPECT_NE(error_.find("PORT"), std::string::npos);
+  }
+  Set("PORT", "1");
+  Set("DB_POOL_SIZE", "0");
+  EXPECT_FALSE(Parse().has_value());
+  EXPECT_NE(error_.find("DB_POOL_SIZE"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cpp_beast
