@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -12,6 +13,7 @@
 #include <utility>
 // clang-format on
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -27,6 +29,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -52,8 +55,9 @@ constexpr std::size_t kReadChunk = 4 * 1024;
 // keep-alive requests free of reallocation.
 constexpr std::size_t kBodyReserve = 12 * 1024;
 constexpr std::size_t kHeadReserve = 256;
-// Connections accepted in one go before other work on the thread gets a turn.
-constexpr int kAcceptBatch = 16;
+// Pipelined requests answered on one connection before other work on the
+// thread gets a turn.
+constexpr int kRequestsPerTurn = 16;
 // Back-off after a failed accept (e.g. EMFILE) so the loop does not spin.
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
 constexpr auto kForcedExitDelay = std::chrono::milliseconds(1500);
@@ -112,6 +116,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Parses and answers everything possible without waiting, then arranges a
   // wait or closes.
   void Process() {
+    int answered = 0;
     for (;;) {
       if (buffer_.size() > 0 && !parser_->is_done()) {
         beast::error_code ec;
@@ -129,6 +134,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (parser_->is_done()) {
         Respond();
         if (!Send()) return;
+        if (++answered == kRequestsPerTurn) {
+          // A client pipelining without pause must not starve the others.
+          asio::post(timer_.get_executor(), [self = shared_from_this()] { self->Process(); });
+          return;
+        }
         continue;
       }
       const ssize_t n = ::recv(fd_, buffer_.prepare(kReadChunk).data(), kReadChunk, 0);
@@ -280,7 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closed_ = false;
 };
 
-// Accepts on one thread's own listening socket.
+// Accepts, on one thread, from the listening socket all threads share.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(asio::io_context& ioc, tcp::acceptor& acceptor, Shared* shared)
@@ -289,7 +299,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void Wait() {
     acceptor_.async_wait(tcp::acceptor::wait_read,
                          [self = shared_from_this()](beast::error_code ec) {
-                           if (!ec) self->AcceptBatch();
+                           if (!ec) self->AcceptOne();
                          });
   }
 
@@ -297,26 +307,29 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // accept4 directly, rather than Asio's accept, hands each connection over
   // already non-blocking and unregistered with epoll: a request that never
   // needs to wait never costs an epoll_ctl or an ioctl.
-  void AcceptBatch() {
-    for (int i = 0; i < kAcceptBatch; ++i) {
-      const int fd =
-          ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (fd >= 0) {
-        std::make_shared<Session>(ioc_, fd, shared_)->Start();
-        continue;
-      }
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return Wait();
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      // Out of descriptors or memory: pause rather than spin.
-      retry_timer_.expires_after(kAcceptRetryDelay);
-      retry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-        if (!ec) self->Wait();
-      });
+  void AcceptOne() {
+    const int fd =
+        ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      // One connection per turn, so idle threads share a burst of new
+      // connections. Epoll is edge-triggered, so more may be queued without a
+      // new event: look again once this one is served and whatever else is
+      // ready here has run. Queued first, so even a throwing session cannot
+      // stop this thread accepting.
+      asio::post(ioc_, [self = shared_from_this()] { self->AcceptOne(); });
+      std::make_shared<Session>(ioc_, fd, shared_)->Start();
       return;
     }
-    // Epoll is edge-triggered: connections still queued raise no new event,
-    // so keep draining, after whatever else is ready on this thread.
-    asio::post(ioc_, [self = shared_from_this()] { self->AcceptBatch(); });
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Wait();
+    if (errno == EINTR || errno == ECONNABORTED) {
+      asio::post(ioc_, [self = shared_from_this()] { self->AcceptOne(); });
+      return;
+    }
+    // Out of descriptors or memory: pause rather than spin.
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->Wait();
+    });
   }
 
   asio::io_context& ioc_;
@@ -325,7 +338,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Shared* shared_;
 };
 
-// One thread's event loop and listening socket.
+// One thread's event loop, and its descriptor for the shared listening socket.
 struct Worker {
   Worker() : ioc(1), acceptor(ioc) {}
 
@@ -341,32 +354,38 @@ struct Server::Impl {
         shared{UserStore(config.database_url, config.db_pool_size), config.inject_delay,
                config.io_timeout} {
     for (int i = 0; i < config.threads; ++i) workers.push_back(std::make_unique<Worker>());
-    signals.emplace(workers.front()->ioc);
   }
 
   const bool handle_signals;
   // Declared before the workers: sessions destroyed with them still point here.
   Shared shared;
   std::vector<std::unique_ptr<Worker>> workers;
-  std::optional<asio::signal_set> signals;  // Last: must go before its io_context.
+  // Signals get their own loop, run by the thread that calls Run(): a worker
+  // may be blocked in a query, and SIGTERM must not wait for it.
+  asio::io_context control{1};
+  asio::signal_set signals{control};
 };
 
 Server::Server(const Config& config) : impl_(std::make_unique<Impl>(config)) {
-  // Every thread listens on the same port through its own socket and the
-  // kernel spreads new connections over them, so no connection ever crosses
-  // threads and the hot path takes no lock.
-  unsigned short port = config.port;
-  for (const std::unique_ptr<Worker>& worker : impl_->workers) {
-    tcp::acceptor& acceptor = worker->acceptor;
-    const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
-    acceptor.open(endpoint.protocol());
-    // Lets a restarted server bind while old connections sit in TIME_WAIT.
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
+  tcp::acceptor& first = impl_->workers.front()->acceptor;
+  const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), config.port);
+  first.open(endpoint.protocol());
+  // Lets a restarted server bind while old connections sit in TIME_WAIT.
+  first.set_option(asio::socket_base::reuse_address(true));
+  first.bind(endpoint);
+  first.listen(asio::socket_base::max_listen_connections);
+  first.non_blocking(true);
+  // Every thread waits on the same listening socket, each through its own
+  // descriptor (an io_context owns and closes what it is given). Whichever
+  // thread is free takes the next connection, which SO_REUSEPORT's hashing
+  // would not guarantee: there a connection can queue behind a thread busy
+  // with a query while another thread idles.
+  for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
+    const int fd = ::fcntl(first.native_handle(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "dup");
+    tcp::acceptor& acceptor = impl_->workers[i]->acceptor;
+    acceptor.assign(tcp::v4(), fd);
     acceptor.non_blocking(true);
-    port = acceptor.local_endpoint().port();  // The kernel's pick, when asked for 0.
   }
 }
 
@@ -384,9 +403,9 @@ void Server::Run() {
     std::make_shared<Listener>(worker->ioc, worker->acceptor, &impl.shared)->Wait();
   }
   if (impl.handle_signals) {
-    impl.signals->add(SIGINT);
-    impl.signals->add(SIGTERM);
-    impl.signals->async_wait([this](beast::error_code ec, int) {
+    impl.signals.add(SIGINT);
+    impl.signals.add(SIGTERM);
+    impl.signals.async_wait([this](beast::error_code ec, int) {
       if (ec) return;
       Stop();
       // Backstop for the one wait Stop() cannot break: a connect to a hung
@@ -417,10 +436,12 @@ void Server::Run() {
     }
   };
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < impl.workers.size(); ++i) {
-    threads.emplace_back(run, &impl.workers[i]->ioc);
+  for (const std::unique_ptr<Worker>& worker : impl.workers) {
+    threads.emplace_back(run, &worker->ioc);
   }
-  run(&impl.workers.front()->ioc);
+  // Keeps the control loop running until Stop(), signals or not.
+  const auto keep_running = asio::make_work_guard(impl.control);
+  impl.control.run();
   for (std::thread& thread : threads) thread.join();
 }
 
@@ -428,6 +449,7 @@ void Server::Stop() {
   // Threads blocked on a hung database would otherwise hold up Run()'s join.
   impl_->shared.store.InterruptQueries();
   for (const std::unique_ptr<Worker>& worker : impl_->workers) worker->ioc.stop();
+  impl_->control.stop();
 }
 
 }  // namespace cpp_beast

@@ -1,6 +1,6 @@
-// The HTTP server: THREADS threads, each with its own event loop and its own
-// listening socket on 127.0.0.1:PORT (SO_REUSEPORT), and a UserStore for
-// GET /.
+// The HTTP server: THREADS threads, each with its own event loop, taking
+// connections from one listening socket on 127.0.0.1:PORT, and a UserStore
+// for GET /.
 #ifndef SERVERS_CPP_BEAST_SERVER_H_
 #define SERVERS_CPP_BEAST_SERVER_H_
 
@@ -27,8 +27,9 @@ class Server {
   // serves, answering 503 until the database returns).
   int ConnectDatabase();
 
-  // Serves on config.threads threads, the caller's included, until Stop() or,
-  // if config.handle_signals, SIGTERM/SIGINT. Open connections are dropped.
+  // Serves on config.threads threads until Stop() or, if
+  // config.handle_signals, SIGTERM/SIGINT; the calling thread waits for
+  // signals meanwhile. Open connections are dropped.
   void Run();
 
   // Makes Run() return soon. Safe from any thread, before or during Run().

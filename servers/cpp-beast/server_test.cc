@@ -237,8 +237,9 @@ TEST_F(ServerTest, ResponsesQueueBehindSlowReader) {
   std::string requests;
   for (int i = 0; i < kRequests; ++i) requests += "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
   std::thread writer([&client, &requests] { client.Send(requests); });
-  // Long enough for the server to fill its send buffer (at most 4 MiB).
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  // Long enough for the server to fill its send buffer (at most 4 MiB), well
+  // inside its 1 s write timeout.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   int answered = 0;
   while (answered < kRequests && client.ReadResponse().starts_with("HTTP/1.1 404 ")) ++answered;
   writer.join();
