@@ -14,5 +14,7 @@ void RegisterDbCommands(CLI::App& app);
 void RegisterValidateCommand(CLI::App& app);
 void RegisterCheckCommand(CLI::App& app);
 void RegisterRunCommand(CLI::App& app);
+void RegisterReportCommand(CLI::App& app);
+void RegisterCompareCommand(CLI::App& app);
 
 }  // namespace harness

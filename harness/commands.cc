@@ -24,6 +24,8 @@ void RegisterCommands(CLI::App& app) {
   RegisterValidateCommand(app);
   RegisterCheckCommand(app);
   RegisterRunCommand(app);
+  RegisterReportCommand(app);
+  RegisterCompareCommand(app);
 }
 
 int RunSelectedCommand(CLI::App&) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plots/plots.h"
 #include "report/format.h"
 #include "report/select.h"
 #include "report/sweep.h"
@@ -195,6 +196,15 @@ std::string RenderCost(const RunResults& results) {
          "\n";
 }
 
+// The SVGs that WritePlots puts beside report.md.
+std::string RenderPlots(const RunResults& results) {
+  std::string out;
+  for (const PlotFile& plot : PlotFiles(results)) {
+    out += fmt::format("![{}]({})\n\n", EscapeMarkdown(plot.title), plot.path);
+  }
+  return out.empty() ? "" : "## Plots\n\n" + out;
+}
+
 std::string RenderServers(const RunResults& results) {
   if (results.servers.empty()) return "";
   std::string out = "## Servers\n\n";
@@ -239,7 +249,8 @@ std::string RenderScenarioTables(const RunResults& results) {
 
 std::string RenderMarkdown(const RunResults& results) {
   std::string out = RenderContext(results) + RenderScenarioTables(results) + RenderCost(results) +
-                    RenderSweeps(results) + RenderServers(results) + RenderWarnings(results);
+                    RenderSweeps(results) + RenderPlots(results) + RenderServers(results) +
+                    RenderWarnings(results);
   // One trailing newline, however the last section ended.
   while (out.ends_with("\n\n")) out.pop_back();
   return out;

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "load/oha.h"
+#include "plots/plots.h"
 #include "postgres/database.h"
 #include "postgres/provision.h"
 #include "report/markdown.h"
@@ -136,7 +137,7 @@ RunOutcome Run::Go() {
   }
   results_.started_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
   results_.config_file = config_.file.string();
-  results_.config_text = config_.text;
+  results_.config_text = RedactDsn(config_.text);  // postgres.dsn may hold a password
   results_.baseline = config_.baseline;
   results_.environment = CollectEnvironment(config_, *oha);
   for (const Scenario& s : config_.scenarios) {
@@ -207,6 +208,7 @@ RunOutcome Run::Go() {
     results_.finished_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
   }
   Save();
+  if (Status s = WritePlots(results_, dir_); !s) progress_->Log("harness: " + s.error().message);
   if (Status s = WriteFileAtomic(dir_ / "report.md", RenderMarkdown(results_)); !s) {
     progress_->Log("harness: " + s.error().message);
   }

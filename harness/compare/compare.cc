@@ -1,0 +1,182 @@
+#include "compare/compare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "compare/mann_whitney.h"
+#include "stats/stats.h"
+
+namespace harness {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string Lookup(const std::map<std::string, std::string>& method, const std::string& key) {
+  auto it = method.find(key);
+  return it == method.end() ? "(absent)" : it->second;
+}
+
+// The scenario a per-scenario method key belongs to; empty for machine-wide keys.
+std::string ScenarioOf(const std::string& key) {
+  for (std::string_view prefix : {"scenario:", "warmup:"}) {
+    if (key.starts_with(prefix)) return key.substr(prefix.size());
+  }
+  return "";
+}
+
+// Fills the method differences; returns the scenarios whose own settings differ.
+std::set<std::string> DiffMethods(const RunResults& base, const RunResults& next, Comparison& c) {
+  std::set<std::string> keys, scenarios;
+  for (const auto& [key, value] : base.method) keys.insert(key);
+  for (const auto& [key, value] : next.method) keys.insert(key);
+  for (const std::string& key : keys) {
+    std::string before = Lookup(base.method, key), after = Lookup(next.method, key);
+    if (before == after) continue;
+    if (key.starts_with("code:")) {
+      // A server in one run only has no code change to speak of: its rows say "missing".
+      if (base.method.contains(key) && next.method.contains(key)) {
+        c.code_changes.push_back({key.substr(5), before, after});
+      }
+      continue;
+    }
+    c.method_differences.push_back({key, before, after});
+    std::string scenario = ScenarioOf(key);
+    if (scenario.empty()) c.machine_differs = true;
+    scenarios.insert(scenario);
+  }
+  c.fingerprints_differ = base.fingerprint != next.fingerprint;
+  // Different fingerprints but no key to say which setting differs (a hand-edited file): trust
+  // nothing.
+  if (c.fingerprints_differ && c.method_differences.empty()) c.machine_differs = true;
+  return scenarios;
+}
+
+RunInfo InfoOf(const RunResults& results) {
+  RunInfo info;
+  info.started_at = results.started_at;
+  info.git_sha = results.environment.git_sha;
+  info.fingerprint = results.fingerprint;
+  return info;
+}
+
+template <typename T>
+void AppendMissing(std::vector<T>& to, const std::vector<T>& from) {
+  for (const T& item : from) {
+    if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(item);
+  }
+}
+
+void Judge(Row& row, const CompareOptions& options) {
+  const MetricSpec& metric = *row.metric;
+  double delta = row.new_median - row.base_median;
+  bool large = std::isfinite(row.change_pct) &&
+               std::abs(row.change_pct) >= options.threshold_pct * metric.threshold_factor &&
+               std::abs(delta) >= metric.floor;
+  bool changed = large;
+  int n1 = static_cast<int>(row.base_values.size()), n2 = static_cast<int>(row.new_values.size());
+  if (MinimumPValue(n1, n2) < options.alpha) {
+    row.decision = Decision::kUTest;
+    row.p_value = MannWhitneyU(row.base_values, row.new_values).p_value;
+    changed = large && row.p_value < options.alpha;
+  } else {
+    row.decision = Decision::kEffectOnly;
+  }
+  bool worse = metric.better == Better::kHigher ? delta < 0 : delta > 0;
+  row.verdict = !changed ? Verdict::kNoChange : worse ? Verdict::kRegressed : Verdict::kImproved;
+}
+
+}  // namespace
+
+std::string_view VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kNoChange:
+      return "no change";
+    case Verdict::kImproved:
+      return "improved";
+    case Verdict::kRegressed:
+      return "regressed";
+    case Verdict::kNotComparable:
+      return "not comparable";
+    case Verdict::kFailed:
+      return "failed";
+    case Verdict::kMissing:
+      return "missing";
+  }
+  return "";
+}
+
+int Comparison::Count(Verdict verdict) const {
+  return static_cast<int>(
+      std::count_if(rows.begin(), rows.end(), [&](const Row& r) { return r.verdict == verdict; }));
+}
+
+bool Comparison::AnyRegression() const {
+  return Count(Verdict::kRegressed) > 0 || Count(Verdict::kFailed) > 0;
+}
+
+Comparison Compare(const RunResults& base, const RunResults& next, const CompareOptions& options) {
+  Comparison c;
+  c.options = options;
+  c.base = InfoOf(base);
+  c.next = InfoOf(next);
+  std::set<std::string> changed_scenarios = DiffMethods(base, next, c);
+
+  std::vector<std::string> servers = ServerOrder(next);
+  AppendMissing(servers, ServerOrder(base));
+  // A server measured before that fails now is a regression, whatever it still measured.
+  for (const std::string& server : servers) {
+    const ServerOutcome* before = FindServer(base, server);
+    const ServerOutcome* after = FindServer(next, server);
+    if (before && before->ok && after && !after->ok) {
+      Row row;
+      row.server = server;
+      row.change_pct = row.p_value = kNaN;
+      row.verdict = Verdict::kFailed;
+      row.note = after->verdict + ": " + after->failure;
+      c.rows.push_back(row);
+    }
+  }
+
+  std::vector<Point> points = Points(next);
+  auto base_points = Points(base);
+  for (const Point& p : base_points) {
+    auto same = [&](const Point& q) { return q.scenario == p.scenario && q.level == p.level; };
+    if (std::none_of(points.begin(), points.end(), same)) points.push_back(p);
+  }
+  for (const Point& point : points) {
+    for (const std::string& server : servers) {
+      for (const MetricSpec& metric : Metrics()) {
+        if (!metric.compared) continue;
+        Row row;
+        row.point = point;
+        row.server = server;
+        row.metric = &metric;
+        row.base_values = Values(base, server, point, metric);
+        row.new_values = Values(next, server, point, metric);
+        if (row.base_values.empty() && row.new_values.empty()) continue;
+        row.base_median = Median(row.base_values);
+        row.new_median = Median(row.new_values);
+        row.change_pct = row.base_median == 0
+                             ? kNaN
+                             : (row.new_median - row.base_median) / std::abs(row.base_median) * 100;
+        row.p_value = kNaN;
+        if (row.base_values.empty() || row.new_values.empty()) {
+          row.verdict = Verdict::kMissing;
+          row.note = row.base_values.empty() ? "not measured in the base run"
+                                             : "not measured in the new run";
+        } else if (c.machine_differs || changed_scenarios.contains(point.scenario)) {
+          row.verdict = Verdict::kNotComparable;
+          row.note = c.machine_differs ? "the machine or method differs" : "the scenario differs";
+        } else {
+          Judge(row, options);
+        }
+        c.rows.push_back(std::move(row));
+      }
+    }
+  }
+  return c;
+}
+
+}  // namespace harness

@@ -1,0 +1,77 @@
+#include "plots/plots.h"
+
+#include "plots/latency.h"
+#include "plots/sweep.h"
+#include "plots/throughput.h"
+#include "plots/usage.h"
+#include "report/select.h"
+#include "util/files.h"
+
+namespace harness {
+namespace {
+
+bool Measured(const RunResults& results, const std::string& scenario) {
+  for (const std::string& server : ServerOrder(results)) {
+    if (AnyValid(Select(results, server, scenario, ""))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<PlotFile> PlotFiles(const RunResults& results) {
+  std::vector<PlotFile> files;
+  std::vector<std::string> scenarios;
+  for (const std::string& scenario : results.scenarios) {
+    if (Measured(results, scenario)) scenarios.push_back(scenario);
+  }
+  for (const std::string& s : SweepScenarios(results)) {
+    files.push_back({"plots/sweep-" + s + ".svg", "p99 latency against offered load: " + s,
+                     PlotKind::kSweep, s});
+  }
+  if (scenarios.empty()) return files;
+  files.push_back(
+      {"plots/throughput.svg", "Throughput per server and scenario", PlotKind::kThroughput, ""});
+  for (const std::string& s : scenarios) {
+    files.push_back(
+        {"plots/latency-" + s + ".svg", "Latency by percentile: " + s, PlotKind::kLatency, s});
+  }
+  for (const std::string& s : scenarios) {
+    files.push_back(
+        {"plots/usage-" + s + ".svg", "CPU and memory over time: " + s, PlotKind::kUsage, s});
+  }
+  return files;
+}
+
+Status WritePlots(const RunResults& results, const std::filesystem::path& run_dir) {
+  Status first = OkStatus();
+  auto keep = [&](Status status) {
+    if (!status && first) first = status;
+  };
+  auto write = [&](const std::string& path, const std::string& svg) {
+    if (!svg.empty()) keep(WriteFileAtomic(run_dir / path, svg));
+  };
+  for (const PlotFile& file : PlotFiles(results)) {
+    switch (file.kind) {
+      case PlotKind::kThroughput:
+        write(file.path, ThroughputSvg(results));
+        break;
+      case PlotKind::kSweep:
+        write(file.path, SweepSvg(results, file.scenario));
+        break;
+      case PlotKind::kLatency:
+        write(file.path, LatencySpectrumSvg(results, file.scenario));
+        break;
+      case PlotKind::kUsage:
+        if (auto svg = UsageSvg(results, run_dir, file.scenario); svg) {
+          write(file.path, *svg);
+        } else {
+          keep(svg.error());
+        }
+        break;
+    }
+  }
+  return first;
+}
+
+}  // namespace harness
