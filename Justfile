@@ -38,3 +38,27 @@ db-down: build
 # Google Benchmark microbenchmarks; JSON saved under results/microbench/.
 microbench *args:
     scripts/microbench {{args}}
+
+# The nightly regression gate: run bench.nightly.yaml, compare it with results/baseline/.
+nightly:
+    scripts/nightly
+
+# Run the nightly profile and make it results/baseline/ (commit it afterwards).
+baseline:
+    scripts/nightly --baseline
+
+# A run's report again, the newest by default, or several side by side (--format json|csv).
+report *args: build
+    build/bin/harness report {{args}}
+
+# Compare two runs (directories or results.json files); exit 1 when anything regressed.
+compare base new *args: build
+    build/bin/harness compare {{base}} {{new}} {{args}}
+
+# Fuzz the parsers of bench.yaml, results.json and oha's JSON with libFuzzer, SECONDS per target.
+fuzz seconds="60" *targets:
+    scripts/fuzz {{seconds}} {{targets}}
+
+# cpp-beast under ASan and UBSan: conformance and abuse tests, no sanitizer report allowed.
+asan: build
+    scripts/asan-check

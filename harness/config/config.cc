@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstring>
@@ -323,6 +324,20 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base, Con
   if (root["output"]) c.output = (base / r.String(root["output"], "output")).lexically_normal();
 }
 
+// Errors are one line whatever the file holds: control characters that a scalar or the YAML
+// parser's message echo back (a newline, a NUL) are shown escaped. Found by fuzzing.
+std::string OneLine(const std::string& message) {
+  std::string out;
+  for (unsigned char c : message) {
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<Config> ParseConfig(const std::string& text, const fs::path& name) {
@@ -338,11 +353,11 @@ Result<Config> ParseConfig(const std::string& text, const fs::path& name) {
     YAML::Node root = YAML::Load(text);
     ReadRoot(reader, root, base, config);
   } catch (const ConfigError& e) {
-    return Error{e.message};
+    return Error{OneLine(e.message)};
   } catch (const YAML::Exception& e) {
     std::string where = name.string();
     if (e.mark.line >= 0) where += ":" + std::to_string(e.mark.line + 1);
-    return MakeError("{}: not valid YAML: {}", where, e.msg);
+    return MakeError("{}: not valid YAML: {}", where, OneLine(e.msg));
   }
   return config;
 }

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+
+#include "testing/cli.h"
 
 namespace harness {
 namespace {
@@ -191,6 +194,49 @@ std::vector<BadCase> BadCases() {
                    "{path: health}}]\n") +
            kScenario,
        "must start with '/'", 1},
+      {"concurrency a list",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, concurrency: [1]}]\n",
+       "scenarios[0].concurrency: expected a whole number, got a list", 2},
+      {"keepalive not a bool",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, keepalive: sometimes}]\n",
+       "scenarios[0].keepalive: expected true or false, got 'sometimes'", 2},
+      {"negative duration", std::string(kServer) + "scenarios: [{name: s, duration: -5s}]\n",
+       "scenarios[0].duration: expected a duration such as 500ms, 30s or 2m, got '-5s'", 2},
+      {"zero duration", std::string(kServer) + "scenarios: [{name: s, duration: 0s}]\n",
+       "scenarios[0].duration: must be at least 100ms", 2},
+      {"absurd duration", std::string(kServer) + "scenarios: [{name: s, duration: 99999999999h}]\n",
+       "scenarios[0].duration: expected a duration", 2},
+      {"negative warmup",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, warmup: -1s}]\n",
+       "scenarios[0].warmup: expected a duration", 2},
+      {"negative rate", std::string(kServer) + "scenarios: [{name: s, requests: 5, rate: -10}]\n",
+       "scenarios[0].rate: expected a positive number, got '-10'", 2},
+      {"rate a string", std::string(kServer) + "scenarios: [{name: s, requests: 5, rate: fast}]\n",
+       "scenarios[0].rate: expected a positive number, got 'fast'", 2},
+      {"sweep with a rate",
+       std::string(kServer) + "scenarios: [{name: s, kind: sweep, duration: 1s, rate: 100}]\n",
+       "a sweep sets its own rates", 2},
+      {"empty load fractions",
+       std::string(kServer) +
+           "scenarios: [{name: s, kind: sweep, duration: 1s, load_fractions: []}]\n",
+       "scenarios[0].load_fractions: expected a list", 2},
+      {"requests overflow",
+       std::string(kServer) + "scenarios: [{name: s, requests: 99999999999999999999999}]\n",
+       "scenarios[0].requests: expected a whole number", 2},
+      {"scenarios a mapping", std::string(kServer) + "scenarios: {name: s}\n",
+       "scenarios: expected a non-empty list", 2},
+      {"zero pool size", both + "db_pool_size: 0\n", "db_pool_size: must be at least 1", 3},
+      {"repetitions null", both + "repetitions: null\n", "repetitions: expected a whole number", 3},
+      {"output a list", both + "output: [a]\n", "output: expected a string", 3},
+      {"server not a mapping", std::string("servers: [axum]\n") + kScenario,
+       "servers[0]: expected a mapping", 1},
+      {"server without name", std::string("servers: [{dir: servers/axum, run: x}]\n") + kScenario,
+       "servers[0].name: missing", 1},
+      // Found by fuzzing: control characters echoed back must not break the one-line error.
+      {"newline in a value", both + "baseline: \"a\\nb\"\n", "no server named 'a\\x0ab'", 3},
+      {"NUL byte", std::string("servers:\0\n", 10), "not valid YAML", -2},
+      {"max_connections a string", std::string("postgres: {max_connections: many}\n") + both,
+       "postgres.max_connections: expected a whole number, got 'many'", 1},
   };
 }
 
@@ -206,6 +252,30 @@ TEST(ConfigTest, EveryMalformedFileGivesOneLineNamingFileLineAndKey) {
     if (c.line == -2) where += ":";  // YAML syntax errors: the parser's line
     EXPECT_TRUE(message.starts_with(where)) << c.label << ": " << message;
   }
+}
+
+// The same files through the CLI, as a user meets them: `harness validate` answers each with
+// one line naming the file and the line, and exit code 2.
+TEST(ConfigTest, EveryMalformedFileIsOneLineAndExitTwoFromTheCli) {
+  fs::path dir = TempDir("harness-bad-config");
+  // The cases name servers/axum relative to the file, as if it lived at the project root.
+  fs::create_directory_symlink(fs::path(PROJECT_SOURCE_DIR) / "servers", dir / "servers");
+  const fs::path file = dir / "bench.yaml";
+  for (const BadCase& c : BadCases()) {
+    std::ofstream(file, std::ios::trunc | std::ios::binary) << c.text;
+    CommandRun run = RunHarness({"validate", file.string()});
+    EXPECT_EQ(run.exit_code, 2) << c.label << ": " << run.output;
+    EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1)
+        << c.label << ": " << run.output;
+    std::string where = "harness: " + file.string();
+    if (c.line > 0) where += ":" + std::to_string(c.line) + ": ";
+    EXPECT_TRUE(run.output.starts_with(where)) << c.label << ": " << run.output;
+    EXPECT_NE(run.output.find(c.expected), std::string::npos) << c.label << ": " << run.output;
+  }
+  CommandRun directory = RunHarness({"validate", dir.string()});
+  EXPECT_EQ(directory.exit_code, 2) << directory.output;
+  EXPECT_NE(directory.output.find("is a directory"), std::string::npos) << directory.output;
+  fs::remove_all(dir);
 }
 
 TEST(ConfigTest, UnreadableFilesAreReportedByName) {

@@ -78,12 +78,29 @@ std::string OhaCommandLine(const LoadSpec& spec) {
   return line;
 }
 
+namespace {
+
+// A request count as oha writes it: a whole number, not negative, and small enough that adding
+// them up cannot overflow. Anything else (1e300, found by fuzzing) would be undefined behaviour
+// to convert.
+std::optional<long long> Count(const json& value) {
+  constexpr long long kMaxCount = 1'000'000'000'000'000;
+  if (!value.is_number_integer()) return std::nullopt;
+  long long n = value.get<long long>();
+  if (n < 0 || n > kMaxCount) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
 Result<Measurement> ParseOhaJson(const std::string& text, const std::string& source) {
   json doc;
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     return MakeError("{}: oha output is not JSON (byte {})", source, e.byte);
+  } catch (const json::exception& e) {  // a number out of range (1e400): found by fuzzing
+    return MakeError("{}: oha output is not usable JSON: {}", source, e.what());
   }
   Measurement m;
   try {
@@ -91,15 +108,18 @@ Result<Measurement> ParseOhaJson(const std::string& text, const std::string& sou
     m.duration_s = summary.at("total").get<double>();
     long long errors = 0;
     for (const auto& [code, count] : doc.at("statusCodeDistribution").items()) {
-      long long n = count.get<long long>();
-      m.status_codes[code] = n;
-      m.requests += n;
-      if (code.size() == 3 && code[0] == '2') m.successes += n;
+      auto n = Count(count);
+      if (!n)
+        return MakeError("{}: status {}: not a request count: {}", source, code, count.dump());
+      m.status_codes[code] = *n;
+      m.requests += *n;
+      if (code.size() == 3 && code[0] == '2') m.successes += *n;
     }
     for (const auto& [what, count] : doc.at("errorDistribution").items()) {
-      long long n = count.get<long long>();
-      m.errors[what] = n;
-      if (what != kDeadlineAbort) errors += n;
+      auto n = Count(count);
+      if (!n) return MakeError("{}: error {}: not a request count: {}", source, what, count.dump());
+      m.errors[what] = *n;
+      if (what != kDeadlineAbort) errors += *n;
     }
     m.requests += errors;
     m.rps = m.duration_s > 0 ? m.successes / m.duration_s : 0;

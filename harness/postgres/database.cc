@@ -144,9 +144,10 @@ Result<QueryCounts> ReadQueryCounts(const std::string& dsn) {
 
 std::string RedactDsn(const std::string& dsn) {
   // postgres://user:password@host → postgres://user:***@host; also password=...
-  // key/values.
-  static const std::regex uri(R"(^(postgres(?:ql)?://[^:@/]*:)[^@/]*@)");
-  static const std::regex keyword(R"((password\s*=\s*)('[^']*'|[^&\s]+))");
+  // key/values. Not anchored, and stopping at blanks and quotes, so that a whole text (bench.yaml
+  // as recorded in results.json) is redacted too.
+  static const std::regex uri(R"((postgres(?:ql)?://[^:@/\s'"]*:)[^@/\s'"]*@)");
+  static const std::regex keyword(R"((password\s*=\s*)('[^']*'|[^&\s'"]+))");
   std::string out = std::regex_replace(dsn, uri, "$1***@");
   return std::regex_replace(out, keyword, "$1***");
 }

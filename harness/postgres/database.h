@@ -48,7 +48,8 @@ struct QueryCounts {
 Status ResetQueryCounts(const std::string& dsn);
 Result<QueryCounts> ReadQueryCounts(const std::string& dsn);
 
-// The DSN with any password replaced by "***", for logs and results.
+// The DSN with any password replaced by "***", for logs and results; also every DSN in a longer
+// text.
 std::string RedactDsn(const std::string& dsn);
 
 }  // namespace harness

@@ -1,6 +1,8 @@
 #include "results/results.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "util/files.h"
 
@@ -40,8 +42,46 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, schema_version, part
                                                 environment, abort_reason, harness_cpu_pct, servers,
                                                 measurements)
 
+namespace {
+
+// Reading a float into an integer field is undefined behaviour when it is out of the field's range
+// (found by fuzzing: "repetition": 1e300), so such floats are refused before conversion. The
+// integer fields are these, and the counts under status_codes and errors; the harness writes them
+// all as integers, so a float there never comes from it.
+std::optional<double> OutOfRange(const nlohmann::json& j, bool integer = false) {
+  static const std::set<std::string> kIntegerFields = {"schema_version", "repetition", "requests",
+                                                       "successes",      "samples",    "cores"};
+  if (integer && j.is_number_float()) {
+    double v = j.get<double>();
+    if (!(std::abs(v) < 2147483648.0)) return v;
+  }
+  if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      bool counts = key == "status_codes" || key == "errors";
+      if (counts && value.is_object()) {
+        for (const auto& count : value) {
+          if (auto bad = OutOfRange(count, true)) return bad;
+        }
+      } else if (auto bad = OutOfRange(value, kIntegerFields.contains(key))) {
+        return bad;
+      }
+    }
+  } else if (j.is_array()) {
+    for (const auto& item : j) {
+      if (auto bad = OutOfRange(item)) return bad;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string ToJson(const RunResults& results) {
-  return nlohmann::ordered_json::parse(nlohmann::json(results).dump()).dump(2) + "\n";
+  // A server's log tail may hold bytes that are not UTF-8; a strict dump would throw (and abort
+  // the run, leaving Postgres behind). They are written as U+FFFD instead.
+  std::string text =
+      nlohmann::json(results).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::ordered_json::parse(text).dump(2) + "\n";
 }
 
 Result<RunResults> ParseResults(const std::string& text, const std::string& source) {
@@ -53,10 +93,16 @@ Result<RunResults> ParseResults(const std::string& text, const std::string& sour
       return MakeError("{}: empty file, not a harness results file", source);
     }
     return MakeError("{}: not valid JSON (truncated?) at byte {}", source, e.byte);
+  } catch (const nlohmann::json::exception& e) {  // a number out of range (1e400): fuzzing
+    std::string what = e.what();
+    return MakeError("{}: malformed results: {}", source, what.substr(what.find(']') + 2));
   }
   if (!doc.is_object() || !doc.contains("schema_version") ||
       !doc["schema_version"].is_number_integer()) {
     return MakeError("{}: not a harness results file (no schema_version)", source);
+  }
+  if (auto bad = OutOfRange(doc)) {
+    return MakeError("{}: malformed results: number {} out of range", source, *bad);
   }
   int version = doc["schema_version"].get<int>();
   if (version < 1 || version > kResultsSchemaVersion) {

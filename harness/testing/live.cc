@@ -1,0 +1,243 @@
+#include "testing/live.h"
+
+#include <arpa/inet.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "testing/cli.h"
+#include "util/files.h"
+
+namespace harness {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::optional<ProcInfo> ReadProc(pid_t pid) {
+  const std::string base = "/proc/" + std::to_string(pid);
+  std::ifstream stat(base + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return std::nullopt;
+  // The command name (field 2) may hold spaces and parentheses: parse from the last ')'.
+  auto open = line.find('('), close = line.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close + 2 >= line.size()) {
+    return std::nullopt;
+  }
+  ProcInfo p;
+  p.pid = pid;
+  p.comm = line.substr(open + 1, close - open - 1);
+  std::istringstream rest(line.substr(close + 2));
+  std::string state, field;
+  rest >> state >> p.ppid >> p.pgid;
+  if (state == "Z") return std::nullopt;
+  for (int i = 6; i <= 21 && rest >> field; ++i) {  // up to field 21; 22 is starttime
+  }
+  rest >> p.start_ticks;
+  std::ifstream cmdline(base + "/cmdline");
+  std::string args((std::istreambuf_iterator<char>(cmdline)), {});
+  for (char& c : args) c = c == '\0' ? ' ' : c;
+  while (!args.empty() && args.back() == ' ') args.pop_back();
+  p.cmdline = args;
+  return p;
+}
+
+// socket inode → local address and port, for sockets in state LISTEN (0A).
+std::map<unsigned long, std::pair<std::string, int>> ListeningInodes() {
+  std::map<unsigned long, std::pair<std::string, int>> found;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout;
+      unsigned long inode = 0;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+          timeout >> inode;
+      if (state != "0A" || local.find(':') == std::string::npos) continue;
+      std::string hex = local.substr(0, local.find(':'));
+      int port = std::stoi(local.substr(local.find(':') + 1), nullptr, 16);
+      // The kernel prints each 32-bit word of the address as a host-order integer, so reading
+      // it back the same way restores the bytes as they are in memory.
+      char text[INET6_ADDRSTRLEN] = {};
+      if (hex.size() == 8) {
+        in_addr a{};
+        a.s_addr = static_cast<uint32_t>(std::stoul(hex, nullptr, 16));
+        inet_ntop(AF_INET, &a, text, sizeof text);
+      } else if (hex.size() == 32) {
+        in6_addr a{};
+        for (int i = 0; i < 4; ++i) {
+          uint32_t word = static_cast<uint32_t>(std::stoul(hex.substr(8 * i, 8), nullptr, 16));
+          std::memcpy(&a.s6_addr[4 * i], &word, 4);
+        }
+        inet_ntop(AF_INET6, &a, text, sizeof text);
+      }
+      found[inode] = {text, port};
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+std::vector<ProcInfo> ProcessTable() {
+  std::vector<ProcInfo> table;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (auto p = ReadProc(std::stoi(name))) table.push_back(std::move(*p));
+  }
+  return table;
+}
+
+std::vector<ProcInfo> Descendants(pid_t root) {
+  std::vector<ProcInfo> table = ProcessTable();
+  std::set<pid_t> found = {root};
+  std::set<pid_t> groups;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const ProcInfo& p : table) {
+      if (!found.contains(p.pid) && found.contains(p.ppid)) {
+        found.insert(p.pid);
+        grew = true;
+      }
+    }
+  }
+  for (const ProcInfo& p : table) {
+    if (found.contains(p.pid) && p.pid != root && p.pgid != getpgrp()) groups.insert(p.pgid);
+  }
+  std::vector<ProcInfo> out;
+  for (const ProcInfo& p : table) {
+    if (p.pid == root) continue;
+    if (found.contains(p.pid) || groups.contains(p.pgid)) out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<ProcInfo> StillRunning(const std::vector<ProcInfo>& procs) {
+  std::vector<ProcInfo> alive;
+  for (const ProcInfo& p : procs) {
+    auto now = ReadProc(p.pid);
+    if (now && now->start_ticks == p.start_ticks) alive.push_back(p);
+  }
+  return alive;
+}
+
+std::string Describe(const std::vector<ProcInfo>& procs) {
+  std::string out;
+  for (const ProcInfo& p : procs) {
+    out += "\n  " + std::to_string(p.pid) + " " + p.comm + " (" + p.cmdline.substr(0, 160) + ")";
+  }
+  return out.empty() ? " none" : out;
+}
+
+void KillStillRunning(const std::vector<ProcInfo>& procs) {
+  for (const ProcInfo& p : StillRunning(procs)) {
+    if (p.pgid > 1 && p.pgid != getpgrp()) kill(-p.pgid, SIGKILL);
+    kill(p.pid, SIGKILL);
+  }
+}
+
+std::vector<ListeningSocket> ListeningSockets(const std::vector<pid_t>& pids) {
+  auto inodes = ListeningInodes();
+  std::vector<ListeningSocket> found;
+  for (pid_t pid : pids) {
+    auto info = ReadProc(pid);
+    if (!info) continue;
+    std::error_code ec;
+    for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+      std::string target = fs::read_symlink(fd.path(), ec).string();
+      if (ec || !target.starts_with("socket:[")) continue;
+      unsigned long inode = std::stoul(target.substr(8));
+      if (auto it = inodes.find(inode); it != inodes.end()) {
+        found.push_back({pid, info->comm, it->second.first, it->second.second});
+      }
+    }
+  }
+  return found;
+}
+
+long RssKib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+LiveHarness::LiveHarness(Process process, fs::path dir)
+    : process_(std::move(process)), pid_(process_.pid()), dir_(std::move(dir)) {}
+
+std::unique_ptr<LiveHarness> LiveHarness::Start(const std::vector<std::string>& args) {
+  fs::path dir = TempDir("harness-live");
+  SpawnOptions spawn;
+  spawn.argv = {HARNESS_BINARY};
+  spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
+  spawn.output = dir / "output.txt";
+  auto process = Process::Spawn(spawn);
+  if (!process) return nullptr;
+  return std::unique_ptr<LiveHarness>(new LiveHarness(std::move(*process), dir));
+}
+
+LiveHarness::~LiveHarness() {
+  Observe();
+  auto left = Seen();
+  process_.Stop(0ms, SIGKILL);
+  KillStillRunning(left);
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+std::string LiveHarness::Output() const {
+  auto text = ReadFile(dir_ / "output.txt");
+  return text ? *text : "";
+}
+
+bool LiveHarness::WaitForOutput(const std::string& text, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    Observe();
+    if (Output().find(text) != std::string::npos) return true;
+    if (!process_.Running()) return Output().find(text) != std::string::npos;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+void LiveHarness::Signal(int signal) { kill(pid_, signal); }
+
+std::optional<int> LiveHarness::WaitExit(std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  for (int poll = 0; process_.Running(); ++poll) {
+    if (Clock::now() >= deadline) return std::nullopt;
+    if (poll % 5 == 0) Observe();
+    std::this_thread::sleep_for(10ms);
+  }
+  return process_.exit_code();
+}
+
+void LiveHarness::Observe() {
+  // Only while it runs: once reaped, its pid may name an unrelated process.
+  if (!process_.Running()) return;
+  for (const ProcInfo& p : Descendants(pid_)) seen_.try_emplace({p.pid, p.start_ticks}, p);
+}
+
+std::vector<ProcInfo> LiveHarness::Seen() const {
+  std::vector<ProcInfo> all;
+  for (const auto& [key, p] : seen_) all.push_back(p);
+  return all;
+}
+
+}  // namespace harness

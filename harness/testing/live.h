@@ -1,0 +1,85 @@
+// Helpers for end-to-end tests that watch the harness from outside while it runs: start it,
+// follow its output, signal it at a chosen moment, and see which processes it started, which of
+// them are still there, and where they listen.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/process.h"
+
+namespace harness {
+
+// One process as /proc shows it. The start time tells a process from a later one that reuses
+// its pid.
+struct ProcInfo {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  pid_t pgid = 0;
+  unsigned long long start_ticks = 0;
+  std::string comm;
+  std::string cmdline;  // arguments joined with spaces
+};
+
+// Every live (not zombie) process.
+std::vector<ProcInfo> ProcessTable();
+// The live descendants of `root` (not root itself), and every other member of their process
+// groups: a server's children stay in its group even when their parent has gone.
+std::vector<ProcInfo> Descendants(pid_t root);
+// Those of `procs` still running (same pid, same start time).
+std::vector<ProcInfo> StillRunning(const std::vector<ProcInfo>& procs);
+// "pid comm (cmdline)" per process, for failure messages.
+std::string Describe(const std::vector<ProcInfo>& procs);
+// SIGKILLs each of `procs` still running and its process group: cleanup after a failed check,
+// so that one failure does not leave load on a shared machine.
+void KillStillRunning(const std::vector<ProcInfo>& procs);
+
+// A listening TCP socket (IPv4 or IPv6) and the process holding it.
+struct ListeningSocket {
+  pid_t pid = 0;
+  std::string comm;
+  std::string address;  // "127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1", ...
+  int port = 0;
+};
+// The listening sockets held by `pids` (found through /proc/<pid>/fd and /proc/net/tcp{,6}).
+std::vector<ListeningSocket> ListeningSockets(const std::vector<pid_t>& pids);
+
+// VmRSS of one process in KiB, or -1 if it is gone.
+long RssKib(pid_t pid);
+
+// build/bin/harness started in the background, its stdout and stderr in a file.
+class LiveHarness {
+ public:
+  static std::unique_ptr<LiveHarness> Start(const std::vector<std::string>& args);
+  // Kills the harness and everything it started if a test left them running.
+  ~LiveHarness();
+
+  pid_t pid() const { return pid_; }
+  std::string Output() const;
+  // Polls the output until it contains `text`; false after `timeout` or if the harness exited.
+  bool WaitForOutput(const std::string& text, std::chrono::milliseconds timeout);
+  void Signal(int signal);
+  // The exit code (128+N after signal N), or empty if it still runs after `timeout`.
+  std::optional<int> WaitExit(std::chrono::milliseconds timeout);
+  // Records the harness's descendants now; the waits above do it as they poll.
+  void Observe();
+  // Every descendant observed so far: after the harness exits, none may be left running.
+  std::vector<ProcInfo> Seen() const;
+
+ private:
+  LiveHarness(Process process, std::filesystem::path dir);
+  Process process_;
+  pid_t pid_;
+  std::filesystem::path dir_;
+  // Descendants seen while waiting, by pid and start time: the destructor kills what is left.
+  std::map<std::pair<pid_t, unsigned long long>, ProcInfo> seen_;
+};
+
+}  // namespace harness
