@@ -34,8 +34,11 @@ class Reader {
   void ExpectMap(const YAML::Node& node, const std::string& key,
                  const std::set<std::string>& allowed) const {
     if (!node.IsMap()) Fail(node, key, "expected a mapping");
+    std::set<std::string> seen;
     for (const auto& entry : node) {
       std::string name = entry.first.Scalar();
+      // YAML would keep the first and drop the second without a word.
+      if (!seen.insert(name).second) Fail(entry.first, Join(key, name), "given twice");
       if (!allowed.contains(name)) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -220,6 +223,9 @@ Scenario ReadScenario(const Reader& r, const YAML::Node& node, const std::string
   }
   if (node["concurrency"]) {
     s.concurrency = r.Integer(node["concurrency"], key + ".concurrency", 1);
+    if (s.concurrency > 10'000) {
+      r.Fail(node["concurrency"], key + ".concurrency", "at most 10000 connections");
+    }
   }
   if (node["keepalive"]) s.keepalive = r.Bool(node["keepalive"], key + ".keepalive");
   if (node["rate"]) s.rate = r.Number(node["rate"], key + ".rate");

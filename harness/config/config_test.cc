@@ -175,6 +175,11 @@ std::vector<BadCase> BadCases() {
        std::string(kServer) + "scenarios:\n  - {name: s, requests: 1}\n  - "
                               "{name: s, requests: 2}\n",
        "duplicate scenario name 's'", 4},
+      {"a key given twice", both + "repetitions: 2\nrepetitions: 3\n", "repetitions: given twice",
+       4},
+      {"absurd concurrency",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, concurrency: 1000000}]\n",
+       "at most 10000 connections", 2},
       {"zero repetitions", both + "repetitions: 0\n", "repetitions: must be at least 1", 3},
       {"unknown baseline", both + "baseline: django\n", "no server named 'django'", 3},
       {"tiny sample interval", both + "sample_interval: 1ms\n", "at least 10ms", 3},
