@@ -56,4 +56,19 @@ void DrawLegend(Svg& svg, double x, double y, const std::vector<std::string>& na
   }
 }
 
+void DrawLines(Svg& svg, const Frame& frame, const Scale& x, const Scale& y,
+               const std::vector<Line>& lines) {
+  std::vector<std::string> names;
+  std::vector<std::string_view> colors;
+  for (const Line& line : lines) {
+    std::vector<XY> pixels;
+    for (const XY& p : line.points) pixels.push_back({x(p.x), y(p.y)});
+    svg.Polyline(pixels, line.color, 2.5);
+    for (const XY& p : pixels) svg.Circle(p.x, p.y, 3.5, line.color);
+    names.push_back(line.name);
+    colors.push_back(line.color);
+  }
+  DrawLegend(svg, frame.right + 24, frame.top + 10, names, colors);
+}
+
 }  // namespace harness

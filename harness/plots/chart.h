@@ -34,4 +34,15 @@ void DrawXAxis(Svg& svg, const Frame& frame, const Scale& x, const std::vector<d
 void DrawLegend(Svg& svg, double x, double y, const std::vector<std::string>& names,
                 const std::vector<std::string_view>& colors);
 
+// One server's line through its points, in data coordinates.
+struct Line {
+  std::string name;
+  std::string_view color;
+  std::vector<XY> points;
+};
+
+// Each line with its points marked, and the legend to the right of the frame.
+void DrawLines(Svg& svg, const Frame& frame, const Scale& x, const Scale& y,
+               const std::vector<Line>& lines);
+
 }  // namespace harness

@@ -26,22 +26,16 @@ const Percentile kPercentiles[] = {
     {4, "p99.99", [](const Measurement& m) { return m.latency.p9999; }},
 };
 
-struct Series {
-  std::string server;
-  std::string_view color;
-  std::vector<XY> points;  // (nines, ms)
-};
-
 }  // namespace
 
 std::string LatencySpectrumSvg(const RunResults& results, const std::string& scenario) {
-  std::vector<Series> series;
+  std::vector<Line> series;  // (nines, ms)
   std::vector<std::string> servers = ServerOrder(results);
   double lo = INFINITY, hi = 0;
   int repetitions = 0;
   for (size_t i = 0; i < servers.size(); ++i) {
     auto points = Select(results, servers[i], scenario, "");
-    Series s{servers[i], SeriesColor(i), {}};
+    Line s{servers[i], SeriesColor(i), {}};
     for (const Percentile& p : kPercentiles) {
       std::vector<double> values = ValidValues(points, p.get);
       double ms = Median(values);
@@ -73,17 +67,7 @@ std::string LatencySpectrumSvg(const RunResults& results, const std::string& sce
     labels.push_back(p.label);
   }
   DrawXAxis(svg, frame, x, ticks, labels, "percentile");
-  std::vector<std::string> names;
-  std::vector<std::string_view> colors;
-  for (const Series& s : series) {
-    std::vector<XY> pixels;
-    for (const XY& p : s.points) pixels.push_back({x(p.x), y(p.y)});
-    svg.Polyline(pixels, s.color, 2.5);
-    for (const XY& p : pixels) svg.Circle(p.x, p.y, 3.5, s.color);
-    names.push_back(s.server);
-    colors.push_back(s.color);
-  }
-  DrawLegend(svg, frame.right + 24, frame.top + 10, names, colors);
+  DrawLines(svg, frame, x, y, series);
   return svg.Finish();
 }
 

@@ -26,12 +26,7 @@ std::vector<std::string> SweepScenarios(const RunResults& results) {
 }
 
 std::string SweepSvg(const RunResults& results, const std::string& scenario) {
-  struct Series {
-    std::string server;
-    std::string_view color;
-    std::vector<XY> points;  // (offered rps, p99 ms)
-  };
-  std::vector<Series> series;
+  std::vector<Line> series;  // (offered rps, p99 ms)
   std::vector<std::string> servers = ServerOrder(results);
   double x_hi = 0, y_lo = INFINITY, y_hi = 0;
   for (size_t i = 0; i < servers.size(); ++i) {
@@ -42,7 +37,7 @@ std::string SweepSvg(const RunResults& results, const std::string& scenario) {
         by_level[m.level].push_back(&m);
       }
     }
-    Series s{servers[i], SeriesColor(i), {}};
+    Line s{servers[i], SeriesColor(i), {}};
     for (const auto& [level, points] : by_level) {
       std::vector<double> offered, p99;
       for (const Measurement* m : points) {
@@ -77,17 +72,7 @@ std::string SweepSvg(const RunResults& results, const std::string& scenario) {
     labels.push_back(fmt::format("{:.0f}", x_hi * k / 5));
   }
   DrawXAxis(svg, frame, x, ticks, labels, "offered load (requests/s)");
-  std::vector<std::string> names;
-  std::vector<std::string_view> colors;
-  for (const Series& s : series) {
-    std::vector<XY> pixels;
-    for (const XY& p : s.points) pixels.push_back({x(p.x), y(p.y)});
-    svg.Polyline(pixels, s.color, 2.5);
-    for (const XY& p : pixels) svg.Circle(p.x, p.y, 3.5, s.color);
-    names.push_back(s.server);
-    colors.push_back(s.color);
-  }
-  DrawLegend(svg, frame.right + 24, frame.top + 10, names, colors);
+  DrawLines(svg, frame, x, y, series);
   return svg.Finish();
 }
 
