@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <random>
@@ -444,13 +445,17 @@ TEST_F(CppBeastAbuse, MemoryIsBoundedOverRoundsOfDroppedConnections) {
   ASSERT_EQ(DropConnections(port(), 10), "");
   SettleFds(fds + 2);  // every session released
   const long rss_1 = RssKib(pid());
-  ASSERT_EQ(DropConnections(port(), 10), "");
-  SettleFds(fds + 2);
-  const long rss_2 = RssKib(pid());
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_EQ(DropConnections(port(), 10), "");
+    SettleFds(fds + 2);
+  }
+  const long rss_3 = RssKib(pid());
   EXPECT_LE(rss_1, baseline + 64 * 1024)
       << "VmRSS " << baseline << " KiB before, " << rss_1 << " KiB after 5,000 connections";
-  EXPECT_LE(rss_2, rss_1 + rss_1 / 10)
-      << "VmRSS " << rss_1 << " KiB after 5,000 connections, " << rss_2 << " KiB after 10,000";
+  // The allocator's per-thread arenas may still settle by a few MiB (seen: +2.7 MiB once); a
+  // leak of even 1 KiB per connection would add 10 MiB over the last 10,000.
+  EXPECT_LE(rss_3, rss_1 + std::max(rss_1 / 10, 4 * 1024L))
+      << "VmRSS " << rss_1 << " KiB after 5,000 connections, " << rss_3 << " KiB after 15,000";
 }
 
 // Memory over sustained keep-alive load: what 20,000 requests leave resident must hold for
