@@ -100,9 +100,8 @@ pid_t LivePostmaster(const fs::path& dir) {
   std::ifstream in(dir / "data/postmaster.pid");
   pid_t pid = 0;
   if (!(in >> pid) || !ProcessAlive(pid)) return 0;
-  std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
-  std::string args((std::istreambuf_iterator<char>(cmdline)), {});
-  return args.find("postgres") != std::string::npos ? pid : 0;
+  std::string args;
+  return ReadProcFile(pid, "cmdline", args) && args.find("postgres") != std::string::npos ? pid : 0;
 }
 
 Status StopAndRemove(const fs::path& dir) {

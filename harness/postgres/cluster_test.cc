@@ -10,6 +10,7 @@
 
 #include "postgres/database.h"
 #include "postgres/sql_text.h"
+#include "util/files.h"
 
 namespace harness {
 namespace {
@@ -21,8 +22,8 @@ std::vector<pid_t> PostgresProcessesIn(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator("/proc")) {
     std::string name = entry.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string args((std::istreambuf_iterator<char>(in)), {});
+    std::string args;
+    if (!ReadProcFile(std::stoi(name), "cmdline", args)) continue;
     if (args.find(dir.string()) != std::string::npos && ProcessAlive(std::stoi(name))) {
       found.push_back(std::stoi(name));
     }

@@ -1,38 +1,18 @@
 #include "sampling/proc.h"
 
 #include <dirent.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "util/files.h"
+
 namespace harness {
 namespace {
-
-// False when the process is gone: /proc files of a live process are never
-// empty.
-bool ReadProcFile(pid_t pid, const char* name, std::string& out) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/%s", static_cast<int>(pid), name);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  if (out.size() < 4096) out.resize(4096);
-  size_t used = 0;
-  ssize_t n;
-  while ((n = read(fd, out.data() + used, out.size() - used)) > 0) {
-    used += static_cast<size_t>(n);
-    if (used == out.size()) out.resize(out.size() * 2);
-  }
-  close(fd);
-  out.resize(used);
-  return n == 0 && used > 0;
-}
 
 template <typename T>
 bool ParseNumber(std::string_view text, T& value) {

@@ -5,27 +5,14 @@
 
 #include <string>
 
+#include "util/files.h"
+
 namespace harness {
 namespace {
 
 // Enough for hundreds of watched processes, well within any descriptor limit;
 // past it, files are opened for each read instead.
 constexpr int kMaxKeptFds = 1024;
-
-// One pread from the start: a /proc file of this kind is generated whole on
-// each read, so a read that does not fill the buffer has it all.
-bool ReadAll(int fd, std::string& out) {
-  if (out.size() < 4096) out.resize(4096);
-  while (true) {
-    ssize_t n = pread(fd, out.data(), out.size(), 0);
-    if (n <= 0) return false;
-    if (static_cast<size_t>(n) < out.size()) {
-      out.resize(static_cast<size_t>(n));
-      return true;
-    }
-    out.resize(out.size() * 2);
-  }
-}
 
 std::string PidPath(pid_t pid, const char* name) {
   return "/proc/" + std::to_string(pid) + "/" + name;
@@ -109,12 +96,12 @@ bool ProcTable::Read(const char* path, int* fd, bool keep) {
     if (*fd >= 0) ++kept_fds_;
   }
   if (*fd >= 0) {
-    if (ReadAll(*fd, buffer_)) return true;
+    if (ReadProcFd(*fd, buffer_)) return true;
     Close(fd);  // the process is gone, though its pid may be in use again
   }
   int once = open(path, O_RDONLY | O_CLOEXEC);
   if (once < 0) return false;
-  bool ok = ReadAll(once, buffer_);
+  bool ok = ReadProcFd(once, buffer_);
   close(once);
   return ok;
 }

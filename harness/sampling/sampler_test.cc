@@ -5,11 +5,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
+#include <cstdio>
 #include <optional>
 #include <sstream>
 #include <thread>
 
+#include "util/files.h"
 #include "util/process.h"
 
 namespace harness {
@@ -41,9 +42,11 @@ class SchedulerShare {
 
  private:
   static std::optional<double> RunSeconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/schedstat");
+    std::string text;
     long long ns = 0;
-    if (!(in >> ns)) return std::nullopt;
+    if (!ReadProcFile(pid, "schedstat", text) || std::sscanf(text.c_str(), "%lld", &ns) != 1) {
+      return std::nullopt;
+    }
     return ns / 1e9;
   }
 

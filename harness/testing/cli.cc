@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 
 #include "postgres/cluster.h"
 #include "util/files.h"
@@ -40,8 +39,8 @@ std::vector<int> OurProcesses() {
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     int pid = std::stoi(name);
     if (pid == getpid() || !ProcessAlive(pid)) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string args((std::istreambuf_iterator<char>(in)), {});
+    std::string args;
+    if (!ReadProcFile(pid, "cmdline", args)) continue;  // gone meanwhile
     std::string cwd = fs::read_symlink(entry.path() / "cwd", ec).string();
     if (args.find(cluster_root) != std::string::npos || cwd.starts_with(servers)) {
       found.push_back(pid);

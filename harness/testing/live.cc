@@ -24,10 +24,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 std::optional<ProcInfo> ReadProc(pid_t pid) {
-  const std::string base = "/proc/" + std::to_string(pid);
-  std::ifstream stat(base + "/stat");
   std::string line;
-  if (!std::getline(stat, line)) return std::nullopt;
+  if (!ReadProcFile(pid, "stat", line)) return std::nullopt;
   // The command name (field 2) may hold spaces and parentheses: parse from the last ')'.
   auto open = line.find('('), close = line.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close + 2 >= line.size()) {
@@ -43,8 +41,8 @@ std::optional<ProcInfo> ReadProc(pid_t pid) {
   for (int i = 6; i <= 21 && rest >> field; ++i) {  // up to field 21; 22 is starttime
   }
   rest >> p.start_ticks;
-  std::ifstream cmdline(base + "/cmdline");
-  std::string args((std::istreambuf_iterator<char>(cmdline)), {});
+  std::string args;
+  ReadProcFile(pid, "cmdline", args);  // empty for kernel threads
   for (char& c : args) c = c == '\0' ? ' ' : c;
   while (!args.empty() && args.back() == ' ') args.pop_back();
   p.cmdline = args;
@@ -169,7 +167,9 @@ std::vector<ListeningSocket> ListeningSockets(const std::vector<pid_t>& pids) {
 }
 
 long RssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string status;
+  if (!ReadProcFile(pid, "status", status)) return -1;
+  std::istringstream in(status);
   std::string line;
   while (std::getline(in, line)) {
     if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));

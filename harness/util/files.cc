@@ -1,8 +1,10 @@
 #include "util/files.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <fstream>
@@ -39,6 +41,29 @@ Result<std::string> ReadFile(const fs::path& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+bool ReadProcFd(int fd, std::string& out) {
+  if (out.size() < 4096) out.resize(4096);
+  while (true) {
+    ssize_t n = pread(fd, out.data(), out.size(), 0);
+    if (n <= 0) return false;
+    if (static_cast<size_t>(n) < out.size()) {
+      out.resize(static_cast<size_t>(n));
+      return true;
+    }
+    out.resize(out.size() * 2);
+  }
+}
+
+bool ReadProcFile(pid_t pid, const char* name, std::string& out) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/%s", static_cast<int>(pid), name);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ReadProcFd(fd, out);
+  close(fd);
+  return ok;
 }
 
 std::string TailLines(const fs::path& path, int lines) {

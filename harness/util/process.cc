@@ -8,9 +8,9 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <thread>
 
+#include "util/files.h"
 #include "util/interrupt.h"
 
 extern char** environ;
@@ -44,9 +44,8 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
 // Reads field 5 (pgrp) and 3 (state) of /proc/<pid>/stat; the command name in
 // field 2 may hold spaces and parentheses, so parse from the last ')'.
 bool ReadGroupAndState(pid_t pid, pid_t* pgrp, char* state) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
-  if (!std::getline(in, line)) return false;
+  if (!ReadProcFile(pid, "stat", line)) return false;
   auto close = line.rfind(')');
   if (close == std::string::npos || close + 2 >= line.size()) return false;
   *state = line[close + 2];
