@@ -36,7 +36,8 @@ std::string FormatMs(double ms) {
   return Fixed(ms, magnitude < 1 ? 3 : magnitude < 10 ? 2 : 1);
 }
 
-std::string FormatMib(double mib) { return Fixed(mib, 0); }
+// Whole MiB, as the reference prints them, except below 10 where a decimal tells a 5.6 from a 6.4.
+std::string FormatMib(double mib) { return Fixed(mib, std::abs(mib) < 10 ? 1 : 0); }
 
 std::string FormatCpuPct(double pct) { return Fixed(pct, 1); }
 

@@ -179,19 +179,23 @@ std::string RenderCost(const RunResults& results) {
           FormatMib(idle),
           FormatMib(median(
               [](const Measurement& m) { return std::optional(m.server_usage.rss_peak_mib); })),
+          FormatMib(median(
+              [](const Measurement& m) { return std::optional(m.server_usage.anon_peak_mib); })),
       });
     }
   }
   if (rows.empty()) return "";
   return "## Cost per request\n\n"
          "CPU-seconds per 1,000 successful requests and resident memory; "
-         "medians over repetitions.\n\n" +
+         "medians over repetitions. Peak anon is the resident memory the server allocated "
+         "itself (RSS without the pages of its executable and shared libraries).\n\n" +
          RenderTable({{"Server", Align::kLeft},
                       {"Scenario", Align::kLeft},
                       {"Server CPU-s / 1k req"},
                       {"Postgres CPU-s / 1k req"},
                       {"Idle RSS (MiB)"},
-                      {"Peak RSS (MiB)"}},
+                      {"Peak RSS (MiB)"},
+                      {"Peak anon (MiB)"}},
                      rows) +
          "\n";
 }

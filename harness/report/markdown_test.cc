@@ -93,10 +93,10 @@ TEST(ReportMarkdownTest, ImprovementColumnPerRivalInServerOrder) {
 TEST(ReportMarkdownTest, CostPerRequest) {
   // 8.5 % of a core at 305 rps: 0.279 CPU-seconds per 1,000 requests.
   EXPECT_TRUE(Contains(RenderMarkdown(sample::ReferenceRun()), R"(
-| Server  | Scenario | Server CPU-s / 1k req | Postgres CPU-s / 1k req | Idle RSS (MiB) | Peak RSS (MiB) |
-| :------ | :------- | --------------------: | ----------------------: | -------------: | -------------: |
-| fastapi | closed   |                 0.279 |                  0.0456 |             41 |             83 |
-| axum    | closed   |                0.0216 |                  0.0456 |              4 |             10 |
+| Server  | Scenario | Server CPU-s / 1k req | Postgres CPU-s / 1k req | Idle RSS (MiB) | Peak RSS (MiB) | Peak anon (MiB) |
+| :------ | :------- | --------------------: | ----------------------: | -------------: | -------------: | --------------: |
+| fastapi | closed   |                 0.279 |                  0.0456 |             41 |             83 |              21 |
+| axum    | closed   |                0.0216 |                  0.0456 |            3.9 |             10 |             2.5 |
 )"));
 }
 

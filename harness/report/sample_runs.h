@@ -25,6 +25,7 @@ inline Measurement Point(std::string server, std::string scenario, int rep, doub
   m.latency.p99 = p99;
   m.latency.p999 = p99 ? std::optional(*p99 * 2) : std::nullopt;
   m.server_usage.rss_peak_mib = rss_mib;
+  m.server_usage.anon_peak_mib = rss_mib / 4;
   m.server_usage.cpu_avg_pct = cpu_pct;
   m.server_cpu_s_per_1k = cpu_pct / 100 / rps * 1000;
   m.postgres_cpu_s_per_1k = 0.0456;

@@ -24,7 +24,7 @@ namespace harness {
 // Every field is optional on reading (older files lack newer fields), typed on writing.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Latency, p50, p90, p99, p999, p9999, max, mean)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Usage, cpu_avg_pct, cpu_peak_pct, cpu_seconds,
-                                                rss_peak_mib, samples)
+                                                rss_peak_mib, anon_peak_mib, samples)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Measurement, server, scenario, repetition, level,
                                                 duration_s, requests, successes, rps, offered_rps,
                                                 success_rate, status_codes, errors,

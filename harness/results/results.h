@@ -25,6 +25,9 @@ struct Usage {
   double cpu_peak_pct = 0;  // the highest single sampling interval
   double cpu_seconds = 0;   // utime + stime consumed during the measurement
   double rss_peak_mib = 0;
+  // The peak of anonymous resident memory: RSS without file-backed and shared pages (code of the
+  // executable and its shared libraries), i.e. what the processes allocated themselves.
+  double anon_peak_mib = 0;
   int samples = 0;
 };
 

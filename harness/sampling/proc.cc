@@ -84,11 +84,15 @@ std::optional<long long> ParseVmRssKib(std::string_view status_text) {
   return kib;
 }
 
-std::optional<long long> ParseStatmRssKib(std::string_view statm_text, long page_size) {
+std::optional<ResidentKib> ParseStatm(std::string_view statm_text, long page_size) {
   NextToken(statm_text);  // the virtual size
-  long long pages = 0;
-  if (!ParseNumber(NextToken(statm_text), pages)) return std::nullopt;
-  return pages * (page_size / 1024);
+  long long resident = 0, shared = 0;
+  if (!ParseNumber(NextToken(statm_text), resident) ||
+      !ParseNumber(NextToken(statm_text), shared) || shared > resident) {
+    return std::nullopt;
+  }
+  long long kib = page_size / 1024;
+  return ResidentKib{resident * kib, (resident - shared) * kib};
 }
 
 std::optional<pid_t> ParseLoadavgLastPid(std::string_view loadavg_text) {

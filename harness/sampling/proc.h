@@ -27,9 +27,18 @@ std::optional<ProcStat> ParseProcStat(std::string_view text);
 // (kernel threads, zombies).
 std::optional<long long> ParseVmRssKib(std::string_view status_text);
 
-// The resident set in KiB from /proc/<pid>/statm text (its second field, in
-// pages): the same count as VmRSS, from a file several times cheaper to read.
-std::optional<long long> ParseStatmRssKib(std::string_view statm_text, long page_size);
+// Resident memory in KiB. `anon` leaves out file-backed and shared pages (shared
+// libraries, the executable): it is what the process itself allocated, while
+// `rss` also counts code pages that other processes may share.
+struct ResidentKib {
+  long long rss = 0;
+  long long anon = 0;
+};
+
+// From /proc/<pid>/statm text (fields 2 and 3, resident and shared, in pages):
+// the same counts as VmRSS and RssAnon, from a file several times cheaper to
+// read than status.
+std::optional<ResidentKib> ParseStatm(std::string_view statm_text, long page_size);
 
 // The last pid allocated in our pid namespace, from /proc/loadavg text: while
 // it stays the same, no process (or thread) has been created.

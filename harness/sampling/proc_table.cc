@@ -80,12 +80,12 @@ const ProcStat* ProcTable::Find(pid_t pid) const {
   return it == entries_.end() ? nullptr : &it->second.stat;
 }
 
-long long ProcTable::RssKib(pid_t pid) {
+ResidentKib ProcTable::Resident(pid_t pid) {
   auto it = entries_.find(pid);
   if (it == entries_.end() || !Read(PidPath(pid, "statm").c_str(), &it->second.statm_fd, true)) {
-    return 0;
+    return {};
   }
-  return ParseStatmRssKib(buffer_, page_size_).value_or(0);
+  return ParseStatm(buffer_, page_size_).value_or(ResidentKib{});
 }
 
 // Reads `path` into buffer_, through *fd when it is open or when `keep` asks

@@ -38,9 +38,9 @@ class ProcTable {
   // A process of the last Refresh, or null.
   const ProcStat* Find(pid_t pid) const;
 
-  // The resident set of a process of the last Refresh in KiB; 0 if it has
+  // The resident memory of a process of the last Refresh; zeros if it has
   // none (a zombie) or is gone.
-  long long RssKib(pid_t pid);
+  ResidentKib Resident(pid_t pid);
 
  private:
   struct Entry {

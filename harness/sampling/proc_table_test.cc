@@ -29,9 +29,9 @@ TEST(ProcTableTest, ListsProcessesWithTheirMemory) {
   const ProcStat* self = table.Find(getpid());
   ASSERT_NE(self, nullptr);
   EXPECT_EQ(self->ppid, getppid());
-  EXPECT_GT(table.RssKib(getpid()), 0);
+  EXPECT_GT(table.Resident(getpid()).rss, 0);
   EXPECT_EQ(table.Find(-5), nullptr);
-  EXPECT_EQ(table.RssKib(-5), 0);
+  EXPECT_EQ(table.Resident(-5).rss, 0);
 }
 
 TEST(ProcTableTest, RereadsOnlyWatchedProcesses) {
@@ -46,7 +46,7 @@ TEST(ProcTableTest, RereadsOnlyWatchedProcesses) {
 
   EXPECT_GT(Ticks(table.Find(watched.pid())), watched_before);
   EXPECT_EQ(Ticks(table.Find(other.pid())), other_before);  // as first read
-  EXPECT_GT(table.RssKib(watched.pid()), 0);
+  EXPECT_GT(table.Resident(watched.pid()).rss, 0);
   EXPECT_TRUE(watched.Stop(milliseconds(2000)));
   EXPECT_TRUE(other.Stop(milliseconds(2000)));
 }
@@ -68,12 +68,12 @@ TEST(ProcTableTest, ForgetsProcessesThatAreGone) {
   Process shell = SpawnShell("sleep 5");
   ProcTable table;
   table.Refresh({shell.pid()});
-  table.RssKib(shell.pid());  // keeps its statm open
+  table.Resident(shell.pid());  // keeps its statm open
   ASSERT_NE(table.Find(shell.pid()), nullptr);
   EXPECT_TRUE(shell.Stop(milliseconds(2000)));
   table.Refresh({shell.pid()});
   EXPECT_EQ(table.Find(shell.pid()), nullptr);
-  EXPECT_EQ(table.RssKib(shell.pid()), 0);
+  EXPECT_EQ(table.Resident(shell.pid()).rss, 0);
 }
 
 }  // namespace

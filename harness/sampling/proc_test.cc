@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <string>
 #include <thread>
 
+#include "util/files.h"
 #include "util/process.h"
 
 namespace harness {
@@ -72,11 +75,34 @@ TEST(ProcStatusTest, MissingVmRssIsEmpty) {
   EXPECT_FALSE(ParseVmRssKib("Name:\tx\nVmRSS:\tlots\n"));
 }
 
-TEST(ProcStatmTest, ParsesResidentPages) {
-  EXPECT_EQ(ParseStatmRssKib("5000 1200 300 100 0 900 0\n", 4096), 4800);
-  EXPECT_EQ(ParseStatmRssKib("0 0 0 0 0 0 0\n", 4096), 0);  // a zombie
-  EXPECT_FALSE(ParseStatmRssKib("", 4096));
-  EXPECT_FALSE(ParseStatmRssKib("5000\n", 4096));
+TEST(ProcStatmTest, ParsesResidentAndAnonymousPages) {
+  auto m = ParseStatm("5000 1200 300 100 0 900 0\n", 4096);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->rss, 4800);
+  EXPECT_EQ(m->anon, 3600);
+  auto zombie = ParseStatm("0 0 0 0 0 0 0\n", 4096);
+  ASSERT_TRUE(zombie);
+  EXPECT_EQ(zombie->rss, 0);
+  EXPECT_FALSE(ParseStatm("", 4096));
+  EXPECT_FALSE(ParseStatm("5000\n", 4096));
+  EXPECT_FALSE(ParseStatm("5000 1200\n", 4096));
+  EXPECT_FALSE(ParseStatm("5000 1200 1300 0 0 0 0\n", 4096)) << "more shared than resident";
+}
+
+// The same figures as VmRSS and RssAnon of /proc/<pid>/status.
+TEST(ProcStatmTest, AgreesWithStatus) {
+  std::string statm, status;
+  ASSERT_TRUE(ReadProcFile(getpid(), "statm", statm));
+  ASSERT_TRUE(ReadProcFile(getpid(), "status", status));
+  auto m = ParseStatm(statm, sysconf(_SC_PAGESIZE));
+  ASSERT_TRUE(m);
+  auto field = [&](const char* name) {
+    auto at = status.find(name);
+    return at == std::string::npos ? -1 : std::stoll(status.substr(at + std::strlen(name)));
+  };
+  // Both are read a moment apart; the test process does not grow in between by more than this.
+  EXPECT_NEAR(m->rss, field("VmRSS:"), 256);
+  EXPECT_NEAR(m->anon, field("RssAnon:"), 256);
 }
 
 TEST(LoadavgTest, ParsesTheLastPid) {

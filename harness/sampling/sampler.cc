@@ -82,7 +82,9 @@ Sampler::Sample Sampler::Take() {
     for (pid_t pid : ProcessTree(root, all)) {
       const ProcStat& p = *table_.Find(pid);
       r.ticks += p.utime + p.stime + p.cutime + p.cstime;
-      r.rss_kib += table_.RssKib(pid);
+      ResidentKib resident = table_.Resident(pid);
+      r.rss_kib += resident.rss;
+      r.anon_kib += resident.anon;
       ++r.processes;
       watched_.insert(pid);
     }
@@ -106,6 +108,7 @@ Usage Sampler::Summary(const std::string& group) const {
   for (size_t i = 0; i < samples_.size(); ++i) {
     const Reading& r = samples_[i].readings[g];
     usage.rss_peak_mib = std::max(usage.rss_peak_mib, r.rss_kib / 1024.0);
+    usage.anon_peak_mib = std::max(usage.anon_peak_mib, r.anon_kib / 1024.0);
     if (i == 0) continue;
     unsigned long long delta = TickDelta(r.ticks, samples_[i - 1].readings[g].ticks);
     total += delta;

@@ -56,6 +56,7 @@ class Sampler {
   struct Reading {
     unsigned long long ticks = 0;
     long long rss_kib = 0;
+    long long anon_kib = 0;
     int processes = 0;
   };
   struct Sample {

@@ -85,6 +85,8 @@ TEST(SamplerTest, MeasuresABusyAndAnIdleTree) {
   EXPECT_GE(busy.cpu_peak_pct, busy.cpu_avg_pct);
   EXPECT_NEAR(busy.cpu_seconds, 0.6 * busy.cpu_avg_pct / 100, 0.1);
   EXPECT_GT(busy.rss_peak_mib, 0.0);
+  EXPECT_GT(busy.anon_peak_mib, 0.0);
+  EXPECT_LT(busy.anon_peak_mib, busy.rss_peak_mib) << "a shell maps libc, which is not anonymous";
   EXPECT_GE(busy.samples, 8);
 
   Usage quiet = sampler.Summary("idle");
