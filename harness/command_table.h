@@ -16,5 +16,6 @@ void RegisterCheckCommand(CLI::App& app);
 void RegisterRunCommand(CLI::App& app);
 void RegisterReportCommand(CLI::App& app);
 void RegisterCompareCommand(CLI::App& app);
+void RegisterServeBodyCommand(CLI::App& app);
 
 }  // namespace harness

@@ -26,6 +26,7 @@ void RegisterCommands(CLI::App& app) {
   RegisterRunCommand(app);
   RegisterReportCommand(app);
   RegisterCompareCommand(app);
+  RegisterServeBodyCommand(app);
 }
 
 int RunSelectedCommand(CLI::App&) {

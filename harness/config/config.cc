@@ -262,7 +262,7 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base, Con
   if (!root.IsDefined() || root.IsNull()) r.Fail(root, "(file)", "is empty");
   r.ExpectMap(root, "",
               {"postgres", "servers", "scenarios", "repetitions", "db_pool_size", "baseline",
-               "sample_interval", "pinning", "output"});
+               "sample_interval", "pinning", "calibration", "output"});
   if (root["postgres"]) c.postgres = ReadPostgres(r, root["postgres"]);
 
   const auto& servers = root["servers"];
@@ -311,6 +311,16 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base, Con
     c.sample_interval = r.DurationValue(root["sample_interval"], "sample_interval");
     if (c.sample_interval.count() < 10) {
       r.Fail(root["sample_interval"], "sample_interval", "must be at least 10ms");
+    }
+  }
+  if (const auto& cal = root["calibration"]) {
+    r.ExpectMap(cal, "calibration", {"enabled", "duration"});
+    if (cal["enabled"]) c.calibration.enabled = r.Bool(cal["enabled"], "calibration.enabled");
+    if (cal["duration"]) {
+      c.calibration.duration = r.DurationValue(cal["duration"], "calibration.duration");
+      if (c.calibration.duration.count() < 500) {
+        r.Fail(cal["duration"], "calibration.duration", "must be at least 500ms");
+      }
     }
   }
   if (const auto& pin = root["pinning"]) {

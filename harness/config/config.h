@@ -53,6 +53,15 @@ struct Scenario {
   std::vector<double> load_fractions = {0.25, 0.5, 0.75, 0.9};
 };
 
+// Ceilings measured in the same run, so every server's throughput can be read as a share of
+// what this machine allows: pgbench running the benchmark query alone (the database ceiling),
+// and oha against the harness's own server answering the same body from memory (the HTTP
+// ceiling, once per closed-loop scenario).
+struct CalibrationConfig {
+  bool enabled = true;
+  Duration duration = std::chrono::seconds(10);  // of each ceiling's measurement
+};
+
 struct CpuPinning {  // taskset CPU lists; empty: not pinned
   std::string server;
   std::string postgres;
@@ -70,6 +79,7 @@ struct Config {
   std::string baseline = "fastapi";
   Duration sample_interval = std::chrono::milliseconds(100);
   CpuPinning pinning;
+  CalibrationConfig calibration;
   std::filesystem::path output;  // absolute; default <config folder>/results
 };
 

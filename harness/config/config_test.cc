@@ -50,6 +50,7 @@ repetitions: 3
 baseline: axum
 sample_interval: 250ms
 pinning: {server: "0", postgres: "1", oha: "1"}
+calibration: {enabled: false, duration: 2s}
 output: out
 )";
 
@@ -75,6 +76,8 @@ TEST(ConfigTest, LoadsAGoodFile) {
   EXPECT_EQ(config->baseline, "axum");
   EXPECT_EQ(config->sample_interval, Duration(250));
   EXPECT_EQ(config->pinning.oha, "1");
+  EXPECT_FALSE(config->calibration.enabled);
+  EXPECT_EQ(config->calibration.duration, Duration(2000));
   EXPECT_EQ(config->output, fs::path(PROJECT_SOURCE_DIR) / "out");
 }
 
@@ -90,6 +93,8 @@ scenarios: [{name: s, requests: 10}]
   EXPECT_EQ(config->repetitions, 1);
   EXPECT_EQ(config->sample_interval, Duration(100));
   EXPECT_EQ(config->scenarios[0].concurrency, 10);
+  EXPECT_TRUE(config->calibration.enabled);
+  EXPECT_EQ(config->calibration.duration, Duration(10'000));
   EXPECT_EQ(config->baseline,
             "axum");  // the first server when fastapi is absent
 }
@@ -183,6 +188,10 @@ std::vector<BadCase> BadCases() {
       {"zero repetitions", both + "repetitions: 0\n", "repetitions: must be at least 1", 3},
       {"unknown baseline", both + "baseline: django\n", "no server named 'django'", 3},
       {"tiny sample interval", both + "sample_interval: 1ms\n", "at least 10ms", 3},
+      {"tiny calibration", both + "calibration: {duration: 10ms}\n",
+       "calibration.duration: must be at least 500ms", 3},
+      {"calibration typo", both + "calibration: {enable: false}\n",
+       "calibration.enable: unknown key", 3},
       {"bad cpu list", both + "pinning: {server: 'zero'}\n", "pinning.server", 3},
       {"dsn not a URI", std::string("postgres: {dsn: 'host=x'}\n") + both,
        "expected a postgres:// URI", 1},

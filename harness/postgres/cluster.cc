@@ -27,30 +27,6 @@ using namespace std::chrono_literals;
 constexpr auto kStartTimeout = 60s;
 constexpr auto kShutdownGrace = 10s;
 
-// The directory with initdb and postgres: pg_config's answer, else the newest
-// Debian one.
-Result<fs::path> PostgresBinDir() {
-  std::error_code ec;
-  fs::path bindir = CommandOutput("pg_config --bindir");
-  if (!bindir.empty() && fs::exists(bindir / "postgres", ec)) return bindir;
-  fs::path best;
-  int best_version = -1;
-  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
-    int version = std::atoi(entry.path().filename().c_str());
-    if (version > best_version && fs::exists(entry.path() / "bin/postgres", ec)) {
-      best = entry.path() / "bin";
-      best_version = version;
-    }
-  }
-  if (best.empty()) {
-    return MakeError(
-        "no Postgres server binaries found (pg_config --bindir, "
-        "/usr/lib/postgresql/*/bin); "
-        "run scripts/bootstrap");
-  }
-  return best;
-}
-
 // Postgres refuses to run as root: as root, run it as the `postgres` user.
 struct RunAs {
   std::vector<std::string> prefix;  // setpriv ... --
@@ -127,6 +103,28 @@ std::vector<fs::path> ClusterDirs() {
 }
 
 }  // namespace
+
+Result<fs::path> PostgresBinDir() {
+  std::error_code ec;
+  fs::path bindir = CommandOutput("pg_config --bindir");
+  if (!bindir.empty() && fs::exists(bindir / "postgres", ec)) return bindir;
+  fs::path best;
+  int best_version = -1;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    int version = std::atoi(entry.path().filename().c_str());
+    if (version > best_version && fs::exists(entry.path() / "bin/postgres", ec)) {
+      best = entry.path() / "bin";
+      best_version = version;
+    }
+  }
+  if (best.empty()) {
+    return MakeError(
+        "no Postgres server binaries found (pg_config --bindir, "
+        "/usr/lib/postgresql/*/bin); "
+        "run scripts/bootstrap");
+  }
+  return best;
+}
 
 fs::path ClusterRoot() {
   const char* tmp = std::getenv("TMPDIR");

@@ -19,6 +19,10 @@
 
 namespace harness {
 
+// The directory of the machine's Postgres programs (initdb, postgres, pgbench): pg_config's
+// answer, else the newest of /usr/lib/postgresql/*/bin.
+Result<std::filesystem::path> PostgresBinDir();
+
 struct ClusterOptions {
   int max_connections = 1000;
   std::string cpu_list;         // taskset -c for the postmaster and its backends; empty: none

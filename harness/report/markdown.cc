@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "plots/plots.h"
+#include "report/ceilings.h"
 #include "report/format.h"
 #include "report/select.h"
 #include "report/sweep.h"
@@ -253,8 +254,8 @@ std::string RenderScenarioTables(const RunResults& results) {
 
 std::string RenderMarkdown(const RunResults& results) {
   std::string out = RenderContext(results) + RenderScenarioTables(results) + RenderCost(results) +
-                    RenderSweeps(results) + RenderPlots(results) + RenderServers(results) +
-                    RenderWarnings(results);
+                    RenderCeilings(results) + RenderSweeps(results) + RenderPlots(results) +
+                    RenderServers(results) + RenderWarnings(results);
   // One trailing newline, however the last section ended.
   while (out.ends_with("\n\n")) out.pop_back();
   return out;

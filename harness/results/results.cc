@@ -32,6 +32,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Measurement, server, scenario, r
                                                 postgres_usage, oha_usage, server_cpu_s_per_1k,
                                                 postgres_cpu_s_per_1k, valid, warnings, raw_oha,
                                                 raw_samples)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Ceiling, kind, scenario, repetition, rps, latency,
+                                                bytes_per_request, target_usage, postgres_usage,
+                                                command, error)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerOutcome, name, ok, verdict, failure, log_tail,
                                                 verification, count_check, idle_rss_mib, git_sha)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Environment, cpu_model, cores, kernel, hostname,
@@ -40,7 +43,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, schema_version, part
                                                 finished_at, config_file, config_text, baseline,
                                                 scenarios, scenario_commands, fingerprint, method,
                                                 environment, abort_reason, harness_cpu_pct, servers,
-                                                measurements)
+                                                measurements, ceilings)
 
 namespace {
 

@@ -61,6 +61,21 @@ struct Measurement {
   std::string raw_samples;  // likewise
 };
 
+// What this machine allows at most, measured in the same run (see CalibrationConfig): no server
+// can pass the database ceiling (one query per request) nor the HTTP ceiling of its scenario.
+struct Ceiling {
+  std::string kind;      // "database": pgbench alone; "http": oha against a body from memory
+  std::string scenario;  // http: the closed-loop scenario whose load it repeats
+  int repetition = 1;
+  double rps = 0;   // database: queries per second
+  Latency latency;  // http: from oha; database: pgbench's mean only
+  double bytes_per_request = 0;
+  Usage target_usage;    // http: the body server; database: pgbench, the client
+  Usage postgres_usage;  // database: Postgres (embedded cluster only)
+  std::string command;   // the pgbench or oha command line
+  std::string error;     // why it could not be measured; rps is then 0
+};
+
 struct ServerOutcome {
   std::string name;
   bool ok = false;
@@ -105,6 +120,7 @@ struct RunResults {
   double harness_cpu_pct = 0;  // the harness's own CPU (sampler, bookkeeping) during the run
   std::vector<ServerOutcome> servers;
   std::vector<Measurement> measurements;
+  std::vector<Ceiling> ceilings;
 };
 
 std::string ToJson(const RunResults& results);

@@ -89,9 +89,22 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_TRUE(fs::exists(dir / m.raw_samples)) << what;
   }
 
+  // The ceilings (calibration: {duration: 1s}): the database's, and HTTP's for each closed loop.
+  std::set<std::string> ceilings;
+  for (const Ceiling& c : results->ceilings) {
+    std::string what = c.kind + " " + c.scenario;
+    ceilings.insert(what);
+    EXPECT_EQ(c.error, "") << what;
+    EXPECT_GT(c.rps, 0) << what;
+    EXPECT_GT(c.target_usage.cpu_seconds, 0) << what;
+    EXPECT_FALSE(c.command.empty()) << what;
+  }
+  EXPECT_EQ(ceilings, (std::set<std::string>{"database ", "http closed", "http keepalive"}));
+
   auto report = ReadFile(dir / "report.md");
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_NE(report->find("Throughput (rps)"), std::string::npos);
+  EXPECT_NE(report->find("% of database ceiling"), std::string::npos);
   for (const auto& s : servers) EXPECT_NE(report->find(s), std::string::npos) << s;
   EXPECT_NE(run.output.find("Throughput (rps)"), std::string::npos) << "tables printed at the end";
 

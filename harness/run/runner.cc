@@ -15,6 +15,7 @@
 #include "report/markdown.h"
 #include "results/environment.h"
 #include "results/results.h"
+#include "run/calibrate.h"
 #include "run/measure.h"
 #include "run/progress.h"
 #include "sampling/proc.h"
@@ -191,6 +192,10 @@ RunOutcome Run::Go() {
     results_.servers.push_back(outcome);
   }
   for (int rep = 1; rep <= config_.repetitions && !Stopping(); ++rep) {
+    auto ceilings =
+        MeasureCeilings(config_, {dsn_, postgres_pid_, expected_, dir_, rep}, *progress_);
+    results_.ceilings.insert(results_.ceilings.end(), ceilings.begin(), ceilings.end());
+    Save();
     for (size_t i = 0; i < servers.size() && !Stopping(); ++i) {
       ServerOutcome& outcome = results_.servers[i];
       if (!outcome.ok) continue;

@@ -1,8 +1,9 @@
-// harness run: the whole comparison. Postgres up and seeded once; then, repetition by repetition
-// and server by server (interleaved, so drift of the machine spreads over all of them): build,
-// start, wait until ready, verify the response against the contract, count-check it through
-// pg_stat_statements, warm up, measure every scenario, stop. A server that fails is recorded with
-// its reason and log, and the run goes on. Results are written after every measurement.
+// harness run: the whole comparison. Postgres up and seeded once; then, repetition by repetition,
+// the machine's ceilings (run/calibrate.h) and, server by server (interleaved, so drift of the
+// machine spreads over all of them): build, start, wait until ready, verify the response against
+// the contract, count-check it through pg_stat_statements, warm up, measure every scenario, stop. A
+// server that fails is recorded with its reason and log, and the run goes on. Results are written
+// after every measurement.
 #pragma once
 
 #include <filesystem>

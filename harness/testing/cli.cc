@@ -42,7 +42,8 @@ std::vector<int> OurProcesses() {
     std::string args;
     if (!ReadProcFile(pid, "cmdline", args)) continue;  // gone meanwhile
     std::string cwd = fs::read_symlink(entry.path() / "cwd", ec).string();
-    if (args.find(cluster_root) != std::string::npos || cwd.starts_with(servers)) {
+    if (args.find(cluster_root) != std::string::npos || cwd.starts_with(servers) ||
+        args.find(std::string("serve-body") + '\0') != std::string::npos) {
       found.push_back(pid);
     }
   }

@@ -15,8 +15,8 @@ struct CommandRun {
 // Runs build/bin/harness with `args`, waiting at most `timeout_s` seconds.
 CommandRun RunHarness(const std::vector<std::string>& args, int timeout_s = 60);
 
-// Pids of processes that look like ours: postgres under the cluster root, or anything whose
-// working directory is inside servers/.
+// Pids of processes that look like ours: postgres under the cluster root, anything whose
+// working directory is inside servers/, and the calibration's `harness serve-body`.
 std::vector<int> OurProcesses();
 
 // A fresh empty directory under the system temp dir.
