@@ -45,6 +45,15 @@ TEST(Cli, UnknownServerIsBadInput) {
   EXPECT_NE(run.output.find("no server named 'django'"), std::string::npos) << run.output;
 }
 
+TEST(Cli, RepetitionsOutOfRangeIsBadInput) {
+  for (const char* n : {"0", "-3", "many"}) {
+    CommandRun run = RunHarness(
+        {"run", std::string(PROJECT_SOURCE_DIR) + "/bench.yaml", "--repetitions", n, "--no-build"});
+    EXPECT_EQ(run.exit_code, 2) << n << ": " << run.output;
+    EXPECT_NE(run.output.find("--repetitions"), std::string::npos) << run.output;
+  }
+}
+
 TEST(Cli, DbUpPrintsADsnAndDbDownLeavesNothing) {
   auto before = OurProcesses();
   CommandRun up = RunHarness({"db", "up"});

@@ -21,10 +21,14 @@ void RegisterRunCommand(CLI::App& app) {
   run->add_option("--server", options->only_servers, "run only these servers (repeatable)");
   run->add_flag("!--no-build", options->build, "skip the servers' build commands");
   run->add_flag("--quiet", options->quiet, "don't print the tables at the end");
+  auto repetitions = std::make_shared<int>(0);
+  run->add_option("--repetitions", *repetitions,
+                  "repeat every measurement this many times (default: bench.yaml's repetitions)")
+      ->check(CLI::Range(1, 1000));
   auto output = std::make_shared<std::string>();
   run->add_option("--output", *output,
                   "where the run directory goes (default: bench.yaml's output)");
-  AddCommand(run, [file, options, output] {
+  AddCommand(run, [file, options, output, repetitions] {
     auto config = LoadConfig(*file);
     if (!config) {
       std::fprintf(stderr, "harness: %s\n", config.error().message.c_str());
@@ -35,6 +39,7 @@ void RegisterRunCommand(CLI::App& app) {
       return kExitBadInput;
     }
     if (!output->empty()) config->output = std::filesystem::absolute(*output);
+    if (*repetitions > 0) config->repetitions = *repetitions;
     return RunBenchmark(*config, *options).exit_code;
   });
 }
