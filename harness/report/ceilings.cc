@@ -91,6 +91,9 @@ std::string RenderShares(const RunResults& results) {
   std::vector<std::vector<std::string>> rows;
   for (const std::string& scenario : CeilingScenarios(results)) {
     double http = CeilingRps(results, "http", scenario);
+    // Each ceiling kept the whole machine busy, so a request that needs both a query and an
+    // HTTP exchange costs the sum of their shares of it.
+    double both = 1 / (1 / database + 1 / http);
     for (const std::string& server : ServerOrder(results)) {
       // A sweep's closed loop is its saturation step.
       auto points = Select(results, server, scenario, "");
@@ -99,7 +102,7 @@ std::string RenderShares(const RunResults& results) {
       if (rps.empty()) continue;
       double median = Median(rps);
       rows.push_back({EscapeMarkdown(server), EscapeMarkdown(scenario), FormatRps(median),
-                      Percent(median, database), Percent(median, http)});
+                      Percent(median, database), Percent(median, http), Percent(median, both)});
     }
   }
   if (rows.empty()) return "";
@@ -107,7 +110,8 @@ std::string RenderShares(const RunResults& results) {
                       {"Scenario", Align::kLeft},
                       {"Throughput (rps)"},
                       {"% of database ceiling"},
-                      {"% of HTTP ceiling"}},
+                      {"% of HTTP ceiling"},
+                      {"% of both"}},
                      rows);
 }
 
@@ -137,7 +141,8 @@ std::string RenderCeilings(const RunResults& results) {
       "statements), and HTTP alone: oha against the harness's own server answering the same "
       "body from memory. With one query per request, no server can pass the database ceiling; "
       "nor, on a scenario's load, its HTTP ceiling, where oha and the kernel have the machine "
-      "to themselves.\n\n" +
+      "to themselves. Each kept the whole machine busy, so a request that needs a query and an "
+      "HTTP exchange can at best go at 1 / (1/database + 1/HTTP): \"% of both\".\n\n" +
       RenderCeilingTable(results) + "\n";
   std::string shares = RenderShares(results);
   if (!shares.empty())

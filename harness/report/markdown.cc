@@ -149,6 +149,10 @@ std::string RenderContext(const RunResults& results) {
   if (!results.baseline.empty()) {
     parts.push_back("baseline " + EscapeMarkdown(results.baseline));
   }
+  if (results.harness_cpu_pct > 0) {  // sampler and bookkeeping, during the measurements
+    parts.push_back(
+        fmt::format("harness CPU {}% of a core", FormatSignificant(results.harness_cpu_pct, 2)));
+  }
   std::string out = "# Benchmark results\n\n";
   if (!parts.empty()) out += fmt::format("{}.\n\n", fmt::join(parts, "; "));
   if (results.partial) {

@@ -42,6 +42,12 @@ TEST(ReportMarkdownTest, ContextLineAndNoPartialNote) {
   EXPECT_TRUE(md.ends_with("```\n")) << md;
 }
 
+TEST(ReportMarkdownTest, ContextLineShowsTheHarnessOwnCpu) {
+  RunResults run = sample::ReferenceRun();
+  run.harness_cpu_pct = 0.4217;
+  EXPECT_TRUE(Contains(RenderMarkdown(run), "; baseline fastapi; harness CPU 0.42% of a core.\n"));
+}
+
 TEST(ReportMarkdownTest, RepetitionsShowMedianAndRange) {
   std::string md = RenderMarkdown(sample::RepeatedRun());
   EXPECT_TRUE(Contains(md, "; 3 repetitions;"));
