@@ -39,7 +39,7 @@ TEST(ReportCeilingsTest, MediansAndEachServersShare) {
   EXPECT_TRUE(Contains(out, "| fastapi | closed   |              305 |                   1.2 |"));
   EXPECT_TRUE(Contains(out, "| axum    | closed   |             9740 |                    37 |"));
   EXPECT_TRUE(Contains(out, "|                61 |"));  // 9740 of 16000
-  EXPECT_TRUE(Contains(out, "|        98 |"));          // 9740 of 1 / (1/26000 + 1/16000) = 9905, 98%
+  EXPECT_TRUE(Contains(out, "|        98 |"));  // 9740 of 1 / (1/26000 + 1/16000) = 9905, 98%
   EXPECT_TRUE(Contains(out, "- http closed #2: oha exited with code 1: boom"));
   EXPECT_TRUE(Contains(out, "`pgbench -c 5`"));
 }
