@@ -24,6 +24,16 @@ std::vector<const Ceiling*> Find(const RunResults& results, const std::string& k
   return found;
 }
 
+// The command of the last ceiling of `kind` for `scenario`, measured or not.
+std::string CommandOf(const RunResults& results, const std::string& kind,
+                      const std::string& scenario) {
+  std::string command;
+  for (const Ceiling& c : results.ceilings) {
+    if (c.kind == kind && c.scenario == scenario) command = c.command;
+  }
+  return command;
+}
+
 template <typename Get>
 double MedianOf(const std::vector<const Ceiling*>& ceilings, Get get) {
   std::vector<double> values;
@@ -64,17 +74,11 @@ std::string RenderCeilingTable(const RunResults& results) {
          FormatMs(MedianOf(found, [](const Ceiling& c) { return c.latency.mean; })),
          command.empty() ? std::string(kMissing) : CodeSpan(command)});
   };
-  std::string db_command;
-  for (const Ceiling& c : results.ceilings) {
-    if (c.kind == "database") db_command = c.command;
-  }
-  row("database (pgbench, the query alone)", "", Find(results, "database", ""), db_command);
+  row("database (pgbench, the query alone)", "", Find(results, "database", ""),
+      CommandOf(results, "database", ""));
   for (const std::string& scenario : CeilingScenarios(results)) {
-    std::string command;
-    for (const Ceiling& c : results.ceilings) {
-      if (c.kind == "http" && c.scenario == scenario) command = c.command;
-    }
-    row("HTTP (oha, the body from memory)", scenario, Find(results, "http", scenario), command);
+    row("HTTP (oha, the body from memory)", scenario, Find(results, "http", scenario),
+        CommandOf(results, "http", scenario));
   }
   return RenderTable({{"Ceiling", Align::kLeft},
                       {"Scenario", Align::kLeft},

@@ -25,9 +25,11 @@
 #include <string>
 #include <string_view>
 
+#include "config.h"
 #include "http_date.h"
 #include "http_response.h"
 #include "seed_users_bench.h"
+#include "session_limits.h"
 
 namespace cpp_beast {
 namespace {
@@ -38,13 +40,8 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// As in server.cc.
-constexpr std::uint32_t kHeaderLimit = 8 * 1024;
-constexpr std::uint64_t kBodyLimit = 4 * 1024;
-constexpr std::size_t kReadChunk = 4 * 1024;
-constexpr std::size_t kBodyReserve = 12 * 1024;
-constexpr std::size_t kHeadReserve = 256;
-constexpr std::chrono::seconds kIoTimeout{30};
+// As the server's default (config.h).
+const std::chrono::seconds kIoTimeout = Config{}.io_timeout;
 
 // What oha 1.15 sends for `oha http://127.0.0.1:8003/`, byte for byte (captured), and with
 // --disable-keepalive, as the default benchmark runs it.

@@ -35,6 +35,7 @@
 
 #include "http_date.h"
 #include "http_response.h"
+#include "session_limits.h"
 #include "user_store.h"
 
 namespace cpp_beast {
@@ -46,15 +47,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// Generous for any real GET, small enough that one connection cannot make
-// the server buffer much.
-constexpr std::uint32_t kHeaderLimit = 8 * 1024;
-constexpr std::uint64_t kBodyLimit = 4 * 1024;
-constexpr std::size_t kReadChunk = 4 * 1024;
-// The users document is about 10.3 KiB; reserving once per connection keeps
-// keep-alive requests free of reallocation.
-constexpr std::size_t kBodyReserve = 12 * 1024;
-constexpr std::size_t kHeadReserve = 256;
 // Pipelined requests answered on one connection before other work on the
 // thread gets a turn.
 constexpr int kRequestsPerTurn = 16;

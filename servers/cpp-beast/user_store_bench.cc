@@ -11,13 +11,11 @@
 #include <vector>
 
 #include "seed_users_bench.h"
+#include "session_limits.h"
 #include "user_store.h"
 
 namespace cpp_beast {
 namespace {
-
-// As server.cc's Session reserves its body.
-constexpr std::size_t kBodyReserve = 12 * 1024;
 
 void RunUsersJson(benchmark::State& state, std::span<const SeedUser> rows) {
   std::string body;
