@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -48,34 +49,31 @@ LoadSpec SpecOf(const Scenario& s) {
 
 namespace {
 
-std::vector<std::string> LoadFlags(const LoadSpec& spec) {
-  std::vector<std::string> args;
+std::vector<std::string> Arguments(const LoadSpec& spec, const std::string& url) {
+  std::vector<std::string> args = {"oha"};
   if (spec.requests) args.insert(args.end(), {"-n", std::to_string(*spec.requests)});
   if (spec.duration) args.insert(args.end(), {"-z", FormatDuration(*spec.duration)});
   args.insert(args.end(), {"-c", std::to_string(spec.concurrency)});
   if (!spec.keepalive) args.push_back("--disable-keepalive");
   if (spec.latency_correction) args.push_back("--latency-correction");
   if (spec.rate) args.insert(args.end(), {"-q", Number(*spec.rate)});
+  // -z runs end with requests in flight; wait for them rather than count them as errors.
+  if (spec.duration) args.push_back("-w");
+  // Latency of 2xx responses apart from the others: a fast error must not flatter the figures.
+  args.insert(args.end(), {"--stats-success-breakdown", "--no-tui", "--output-format", "json"});
+  args.push_back(url);
   return args;
 }
 
 }  // namespace
 
 std::vector<std::string> OhaArguments(const LoadSpec& spec, int port) {
-  std::vector<std::string> args = {"oha"};
-  auto flags = LoadFlags(spec);
-  args.insert(args.end(), flags.begin(), flags.end());
-  // -z runs end with requests in flight; wait for them rather than count them as errors.
-  if (spec.duration) args.push_back("-w");
-  args.insert(args.end(), {"--no-tui", "--output-format", "json"});
-  args.push_back("http://127.0.0.1:" + std::to_string(port) + "/");
-  return args;
+  return Arguments(spec, "http://127.0.0.1:" + std::to_string(port) + "/");
 }
 
 std::string OhaCommandLine(const LoadSpec& spec) {
-  std::string line = "oha";
-  for (const auto& a : LoadFlags(spec)) line += " " + a;
-  return line;
+  std::vector<std::string> args = Arguments(spec, "http://127.0.0.1:$PORT/");
+  return fmt::format("{}", fmt::join(args, " "));
 }
 
 namespace {
@@ -89,6 +87,28 @@ std::optional<long long> Count(const json& value) {
   long long n = value.get<long long>();
   if (n < 0 || n > kMaxCount) return std::nullopt;
   return n;
+}
+
+void Percentiles(const json& p, Latency& latency) {
+  latency.p50 = Milliseconds(p.value("p50", json()));
+  latency.p90 = Milliseconds(p.value("p90", json()));
+  latency.p99 = Milliseconds(p.value("p99", json()));
+  latency.p999 = Milliseconds(p.value("p99.9", json()));
+  latency.p9999 = Milliseconds(p.value("p99.99", json()));
+}
+
+// oha's histograms have 11 buckets from the fastest to the slowest sample, keyed by their upper
+// bound in seconds: the last key holding a sample is the slowest.
+std::optional<double> HistogramMax(const json& histogram) {
+  std::optional<double> max;
+  if (!histogram.is_object()) return max;
+  for (const auto& [key, count] : histogram.items()) {
+    char* end = nullptr;
+    double seconds = std::strtod(key.c_str(), &end);
+    if (*end != '\0' || !count.is_number_integer() || count.get<long long>() <= 0) continue;
+    if (!max || seconds * 1000.0 > *max) max = seconds * 1000.0;
+  }
+  return max;
 }
 
 }  // namespace
@@ -127,14 +147,19 @@ Result<Measurement> ParseOhaJson(const std::string& text, const std::string& sou
     if (summary.at("sizePerRequest").is_number()) {
       m.bytes_per_request = summary["sizePerRequest"].get<double>();
     }
-    const json& p = doc.at("latencyPercentiles");
-    m.latency.p50 = Milliseconds(p.value("p50", json()));
-    m.latency.p90 = Milliseconds(p.value("p90", json()));
-    m.latency.p99 = Milliseconds(p.value("p99", json()));
-    m.latency.p999 = Milliseconds(p.value("p99.9", json()));
-    m.latency.p9999 = Milliseconds(p.value("p99.99", json()));
-    m.latency.max = Milliseconds(summary.value("slowest", json()));
     m.latency.mean = Milliseconds(summary.value("average", json()));
+    bool all_2xx = m.successes == m.requests - errors;
+    if (doc.contains("latencyPercentilesSuccessful")) {
+      Percentiles(doc.at("latencyPercentilesSuccessful"), m.latency);
+      m.latency.max = HistogramMax(doc.value("responseTimeHistogramSuccessful", json()));
+    } else if (all_2xx) {
+      Percentiles(doc.at("latencyPercentiles"), m.latency);
+      m.latency.max = Milliseconds(summary.value("slowest", json()));
+    } else {
+      m.warnings.push_back(
+          "no latency reported: some responses were not 2xx and oha was run without "
+          "--stats-success-breakdown, so the percentiles would mix them in");
+    }
   } catch (const json::exception& e) {
     std::string what = e.what();
     return MakeError("{}: unexpected oha output: {}", source, what.substr(what.find(']') + 2));

@@ -27,14 +27,21 @@ struct LoadSpec {
 };
 LoadSpec SpecOf(const Scenario& scenario);
 
-// oha's arguments for `spec` against http://127.0.0.1:port/ (JSON on stdout, no TUI).
+// oha's arguments for `spec` against http://127.0.0.1:port/ (JSON on stdout, no TUI, latency of
+// successful responses apart, and with -z the requests in flight at the deadline waited for).
 std::vector<std::string> OhaArguments(const LoadSpec& spec, int port);
-// As a person would type it, for reports: "oha -n 50000 -c 10 --disable-keepalive".
+// Exactly those arguments as a person would type them, with $PORT for the port, for reports:
+// "oha -n 50000 -c 10 --disable-keepalive --stats-success-breakdown --no-tui ...". What a
+// report prints is what ran.
 std::string OhaCommandLine(const LoadSpec& spec);
 
 // Fills the load fields of a Measurement (duration, counts, rps, success rate, status codes,
 // errors, bytes per request, latency) from oha's --output-format json. `source` names the file in
 // errors. Requests cut short by the end of a -z run ("aborted due to deadline") are not failures.
+// Latency percentiles and the maximum are of 2xx responses only (oha's
+// latencyPercentilesSuccessful); the mean is of every response, as Little's law counts them.
+// Without that breakdown (oha run without --stats-success-breakdown) the percentiles are used only
+// when every response was a 2xx.
 Result<Measurement> ParseOhaJson(const std::string& text, const std::string& source);
 
 }  // namespace harness
