@@ -85,7 +85,7 @@ TEST_F(CompareCommandTest, BadInputIsOneLineNamingTheFileAndExitTwo) {
       {WriteText("truncated/results.json", good.substr(0, good.size() / 2)),
        "not valid JSON (truncated?) at byte"},
       {WriteText("future/results.json", R"({"schema_version": 99, "measurements": []})"),
-       "results schema version 99; this harness reads versions 1 to 1"},
+       "results schema version 99; this harness reads versions 1 to 2"},
       {WriteText("foreign.json", R"({"name": "some other tool", "version": 3})"),
        "not a harness results file (no schema_version)"},
       {WriteText("malformed/results.json", R"({"schema_version": 1, "measurements": 7})"),

@@ -106,6 +106,7 @@ Result<PgbenchResult> RunPgbench(const PgbenchSpec& spec) {
     return MakeError("{}: no tps, latency or count in pgbench's output", output.string());
   result->pgbench_usage = sampler.Summary("pgbench");
   result->postgres_usage = sampler.Summary("postgres");
+  result->machine_usage = sampler.Machine();
   return *result;
 }
 

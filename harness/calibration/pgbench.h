@@ -24,6 +24,7 @@ struct PgbenchResult {
   long long failed = 0;
   Usage pgbench_usage;
   Usage postgres_usage;
+  Usage machine_usage;
 };
 
 // Reads pgbench's summary (its stdout); empty when a figure is missing.

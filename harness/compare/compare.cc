@@ -1,5 +1,7 @@
 #include "compare/compare.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -169,6 +171,15 @@ Comparison Compare(const RunResults& base, const RunResults& next, const Compare
         } else if (c.machine_differs || changed_scenarios.contains(point.scenario)) {
           row.verdict = Verdict::kNotComparable;
           row.note = c.machine_differs ? "the machine or method differs" : "the scenario differs";
+        } else if (auto rates = std::pair(OfferedRate(base, server, point),
+                                          OfferedRate(next, server, point));
+                   rates.first != rates.second) {
+          // A sweep's levels are fractions of each run's own saturation throughput: compared
+          // only where both runs offered the same absolute rate.
+          row.verdict = Verdict::kNotComparable;
+          row.note = fmt::format("offered {} rps in the base run, {} in the new",
+                                 rates.first ? fmt::format("{:.0f}", *rates.first) : "no rate",
+                                 rates.second ? fmt::format("{:.0f}", *rates.second) : "no rate");
         } else {
           Judge(row, options);
         }

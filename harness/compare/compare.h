@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "compare/metrics.h"
+#include "report/metrics.h"
 #include "results/results.h"
 
 namespace harness {

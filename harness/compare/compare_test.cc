@@ -202,5 +202,62 @@ TEST(CompareTest, InvalidMeasurementsAreLeftOut) {
   EXPECT_EQ(Find(c, "cpp-beast", "closed", "rps").verdict, Verdict::kMissing);
 }
 
+// A saturated point's latency is its backlog (load/open_loop.h): a server that fell further
+// behind an arbitrary offered rate has not "regressed" in latency, and one that kept up has not
+// "improved". Such points are left out.
+TEST(CompareTest, SaturatedMeasurementsAreLeftOut) {
+  auto with_corrected = [](RunResults run, double p50, bool saturated) {
+    run.scenarios.push_back("corrected");
+    for (int rep = 1; rep <= 5; ++rep) {
+      Measurement m = test_runs::Measured("axum", "corrected", rep, 1);
+      m.offered_rps = 10000;
+      m.latency.p50 = p50 + rep;
+      m.saturated = saturated;
+      run.measurements.push_back(m);
+    }
+    return run;
+  };
+  Comparison c = Compare(with_corrected(MakeRun(Five(1)), 3000, true),
+                         with_corrected(MakeRun(Five(1)), 7000, true), {});
+  EXPECT_FALSE(std::any_of(c.rows.begin(), c.rows.end(),
+                           [](const Row& r) { return r.point.scenario == "corrected"; }));
+  EXPECT_FALSE(c.AnyRegression());
+  c = Compare(with_corrected(MakeRun(Five(1)), 2, false),
+              with_corrected(MakeRun(Five(1)), 7000, true), {});
+  EXPECT_EQ(Find(c, "axum", "corrected", "p50").verdict, Verdict::kMissing);
+  EXPECT_EQ(Find(c, "axum", "corrected", "p50").note, "not measured in the new run");
+}
+
+// A sweep level is a fraction of each run's own saturation throughput: two runs compare at that
+// level only where they offered the same absolute rate.
+TEST(CompareTest, SweepPointsCompareOnlyAtTheSameOfferedRate) {
+  auto with_sweep = [](RunResults run, double rate, double scale) {
+    run.scenarios.push_back("sweep");
+    for (int rep = 1; rep <= 5; ++rep) {
+      Measurement m = test_runs::Measured("axum", "sweep", rep, scale);
+      m.level = "0.50";
+      m.offered_rps = rate;
+      run.measurements.push_back(m);
+    }
+    return run;
+  };
+  auto row = [](const Comparison& c) {
+    for (const Row& r : c.rows) {
+      if (r.server == "axum" && r.point.level == "0.50" && r.metric && r.metric->key == "p99") {
+        return r;
+      }
+    }
+    ADD_FAILURE() << "no sweep row";
+    return Row{};
+  };
+  Row different = row(
+      Compare(with_sweep(MakeRun(Five(1)), 2000, 1), with_sweep(MakeRun(Five(1)), 2100, 0.5), {}));
+  EXPECT_EQ(different.verdict, Verdict::kNotComparable);
+  EXPECT_EQ(different.note, "offered 2000 rps in the base run, 2100 in the new");
+  Row same = row(
+      Compare(with_sweep(MakeRun(Five(1)), 2000, 1), with_sweep(MakeRun(Five(1)), 2000, 0.5), {}));
+  EXPECT_EQ(same.verdict, Verdict::kRegressed);
+}
+
 }  // namespace
 }  // namespace harness

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "compare/metrics.h"
 #include "report/format.h"
+#include "report/metrics.h"
 #include "report/table.h"
 #include "stats/stats.h"
 
@@ -15,30 +15,6 @@ namespace harness {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// The rows report.md shows, formatted as it formats them.
-struct TableRow {
-  std::string_view key;
-  std::string (*format)(double);
-};
-const TableRow kTableRows[] = {{"rps", FormatRps},
-                               {"p50", FormatMs},
-                               {"p99", FormatMs},
-                               {"rss_mib", FormatMib},
-                               {"cpu_pct", FormatCpuPct}};
-
-const MetricSpec& MetricByKey(std::string_view key) {
-  for (const MetricSpec& m : Metrics()) {
-    if (m.key == key) return m;
-  }
-  return Metrics().front();
-}
-
-std::string Cell(const std::vector<double>& values, std::string (*format)(double)) {
-  std::string cell = format(Median(values));
-  if (values.size() > 1) cell += fmt::format(" ({}–{})", format(Min(values)), format(Max(values)));
-  return cell;
-}
 
 // Every point of every run, in the first run's order, then the ones it lacks.
 std::vector<Point> AllPoints(const std::vector<LoadedRun>& runs) {
@@ -119,12 +95,13 @@ std::string RenderRunsMarkdown(const std::vector<LoadedRun>& runs) {
       continue;
     }
     std::vector<std::vector<std::string>> rows;
-    for (const TableRow& table_row : kTableRows) {
-      const MetricSpec& metric = MetricByKey(table_row.key);
+    for (const MetricSpec& metric : Metrics()) {
+      if (!metric.in_table) continue;
       std::vector<std::string>& row = rows.emplace_back();
       row.push_back(std::string(metric.label));
       for (const auto& [run, server] : groups) {
-        row.push_back(Cell(Values(run->results, server, point, metric), table_row.format));
+        row.push_back(
+            MetricCell(Select(run->results, server, point.scenario, point.level), metric));
       }
     }
     out += RenderTable(columns, rows) + "\n";

@@ -25,11 +25,11 @@ TEST(RunsReportTest, MarkdownPutsRunsSideBySide) {
   EXPECT_TRUE(Contains(md, "| `20261125T100000Z-aaa` | 2026-11-25T20:00:00Z | abc1234 |"));
   EXPECT_TRUE(Contains(md, "method fingerprints differ"));
   EXPECT_TRUE(Contains(md,
-                       "## Scenario: closed\n\n| Metric            | axum "
+                       "## Scenario: closed\n\n| Metric                | axum "
                        "(20261125T100000Z-aaa) | cpp-beast (20261125T100000Z-aaa) | axum "
                        "(20261126T100000Z-bbb) |"));
   // Two repetitions: the median and the range; one: the value.
-  EXPECT_TRUE(Contains(md, "| Throughput (rps)  |            1050 (1000–1100) |"));
+  EXPECT_TRUE(Contains(md, "| Throughput (rps)      |            1050 (1000–1100) |"));
   EXPECT_TRUE(Contains(md, "## Scenario: keepalive\n"));
 }
 
@@ -56,8 +56,8 @@ TEST(RunsReportTest, CsvHasALinePerFigure) {
       csv.starts_with("run,scenario,level,server,metric,median,min,max,n\n"
                       "20261125T100000Z-aaa,closed,,axum,rps,1050,1000,1100,2\n"));
   EXPECT_TRUE(Contains(csv, "\n20261126T100000Z-bbb,keepalive,,cpp-beast,p50,1,1,1,1\n"));
-  // Two runs × 2 scenarios × 2 servers × 10 metrics, and the header.
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 2 * 2 * 10);
+  // Two runs × 2 scenarios × 2 servers × 11 metrics, and the header.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 2 * 2 * 11);
 }
 
 }  // namespace

@@ -34,7 +34,8 @@ std::string LatencySpectrumSvg(const RunResults& results, const std::string& sce
   double lo = INFINITY, hi = 0;
   int repetitions = 0;
   for (size_t i = 0; i < servers.size(); ++i) {
-    auto points = Select(results, servers[i], scenario, "");
+    // A saturated point's percentiles measure its backlog, not the server.
+    auto points = LatencyPoints(Select(results, servers[i], scenario, ""));
     Line s{servers[i], SeriesColor(i), {}};
     for (const Percentile& p : kPercentiles) {
       std::vector<double> values = ValidValues(points, p.get);

@@ -32,18 +32,25 @@ std::string SweepSvg(const RunResults& results, const std::string& scenario) {
   for (size_t i = 0; i < servers.size(); ++i) {
     std::map<std::string, std::vector<const Measurement*>> by_level;
     for (const Measurement& m : results.measurements) {
-      if (m.server == servers[i] && m.scenario == scenario && m.valid && !m.level.empty() &&
-          m.level != "saturation" && m.offered_rps && m.latency.p99) {
+      if (m.server == servers[i] && m.scenario == scenario && !m.level.empty() &&
+          m.level != "saturation") {
         by_level[m.level].push_back(&m);
       }
     }
     Line s{servers[i], SeriesColor(i), {}};
-    for (const auto& [level, points] : by_level) {
+    for (const auto& [level, all] : by_level) {
+      // As the report's table: a level with fewer than half of its repetitions valid is
+      // saturated, not a latency.
+      size_t valid = 0;
+      for (const Measurement* m : all) valid += m->valid;
+      if (valid == 0 || valid * 2 < all.size()) continue;
       std::vector<double> offered, p99;
-      for (const Measurement* m : points) {
+      for (const Measurement* m : LatencyPoints(all)) {
+        if (!m->offered_rps || !m->latency.p99) continue;
         offered.push_back(*m->offered_rps);
         p99.push_back(*m->latency.p99);
       }
+      if (p99.empty()) continue;
       s.points.push_back({Median(offered), Median(p99)});
     }
     std::sort(s.points.begin(), s.points.end(), [](auto& a, auto& b) { return a.x < b.x; });

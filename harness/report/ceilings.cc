@@ -43,6 +43,22 @@ double MedianOf(const std::vector<const Ceiling*>& ceilings, Get get) {
   return values.empty() ? std::nan("") : Median(values);
 }
 
+// CPU-seconds per 1,000 requests of one process group of a ceiling run; empty when it was not
+// sampled (Postgres on an external server) or nothing was counted.
+std::optional<double> PerThousand(const Ceiling& c, const Usage& usage) {
+  if (c.requests <= 0 || usage.samples == 0) return std::nullopt;
+  return usage.cpu_seconds * 1000.0 / c.requests;
+}
+
+// Everything a ceiling run kept busy, per 1,000 requests: the client and the server side
+// (database: pgbench and Postgres; HTTP: the body server and oha).
+std::optional<double> TotalPerThousand(const Ceiling& c) {
+  const Usage& other = c.kind == "database" ? c.postgres_usage : c.oha_usage;
+  auto target = PerThousand(c, c.target_usage), rest = PerThousand(c, other);
+  if (!target || !rest) return std::nullopt;
+  return *target + *rest;
+}
+
 // The scenarios with an HTTP ceiling, in the run's order.
 std::vector<std::string> CeilingScenarios(const RunResults& results) {
   std::vector<std::string> scenarios;
@@ -62,16 +78,30 @@ std::string Percent(double part, double whole) {
   return FormatSignificant(100 * part / whole, 2);
 }
 
+std::string Cpu(double v) { return FormatSignificant(v, 3); }
+
 std::string RenderCeilingTable(const RunResults& results) {
   std::vector<std::vector<std::string>> rows;
   auto row = [&](const std::string& label, const std::string& scenario,
                  const std::vector<const Ceiling*>& found, const std::string& command) {
+    bool database = label.starts_with("database");
+    double target =
+        MedianOf(found, [](const Ceiling& c) { return PerThousand(c, c.target_usage); });
+    double other = MedianOf(found, [&](const Ceiling& c) {
+      return PerThousand(c, database ? c.postgres_usage : c.oha_usage);
+    });
     rows.push_back(
         {label, EscapeMarkdown(scenario),
          FormatRps(MedianOf(found, [](const Ceiling& c) { return std::optional(c.rps); })),
          FormatMs(MedianOf(found, [](const Ceiling& c) { return c.latency.p50; })),
          FormatMs(MedianOf(found, [](const Ceiling& c) { return c.latency.p99; })),
          FormatMs(MedianOf(found, [](const Ceiling& c) { return c.latency.mean; })),
+         fmt::format("{} + {}", Cpu(target), Cpu(other)),
+         FormatRps(MedianOf(found,
+                            [](const Ceiling& c) -> std::optional<double> {
+                              if (c.machine_usage.samples == 0) return std::nullopt;
+                              return c.machine_usage.cpu_avg_pct;
+                            })),
          command.empty() ? std::string(kMissing) : CodeSpan(command)});
   };
   row("database (pgbench, the query alone)", "", Find(results, "database", ""),
@@ -86,7 +116,26 @@ std::string RenderCeilingTable(const RunResults& results) {
                       {"50% latency (ms)"},
                       {"99% latency (ms)"},
                       {"Mean latency (ms)"},
+                      {"CPU-s / 1k: client + server"},
+                      {"Machine busy (%)"},
                       {"Command", Align::kLeft}},
+                     rows);
+}
+
+std::string RenderBound(const RunResults& results) {
+  std::vector<std::vector<std::string>> rows;
+  double query = QueryCpuPerThousand(results);
+  for (const std::string& scenario : CeilingScenarios(results)) {
+    double http = HttpCpuPerThousand(results, scenario);
+    rows.push_back({EscapeMarkdown(scenario), Cpu(query), Cpu(http),
+                    std::to_string(results.environment.cores),
+                    FormatRps(CombinedBound(results, scenario))});
+  }
+  return RenderTable({{"Scenario", Align::kLeft},
+                      {"CPU-s / 1k queries"},
+                      {"CPU-s / 1k HTTP exchanges"},
+                      {"Cores"},
+                      {"Bound (rps)"}},
                      rows);
 }
 
@@ -95,9 +144,7 @@ std::string RenderShares(const RunResults& results) {
   std::vector<std::vector<std::string>> rows;
   for (const std::string& scenario : CeilingScenarios(results)) {
     double http = CeilingRps(results, "http", scenario);
-    // Each ceiling kept the whole machine busy, so a request that needs both a query and an
-    // HTTP exchange costs the sum of their shares of it.
-    double both = 1 / (1 / database + 1 / http);
+    double bound = CombinedBound(results, scenario);
     for (const std::string& server : ServerOrder(results)) {
       // A sweep's closed loop is its saturation step.
       auto points = Select(results, server, scenario, "");
@@ -106,7 +153,7 @@ std::string RenderShares(const RunResults& results) {
       if (rps.empty()) continue;
       double median = Median(rps);
       rows.push_back({EscapeMarkdown(server), EscapeMarkdown(scenario), FormatRps(median),
-                      Percent(median, database), Percent(median, http), Percent(median, both)});
+                      Percent(median, database), Percent(median, http), Percent(median, bound)});
     }
   }
   if (rows.empty()) return "";
@@ -115,7 +162,7 @@ std::string RenderShares(const RunResults& results) {
                       {"Throughput (rps)"},
                       {"% of database ceiling"},
                       {"% of HTTP ceiling"},
-                      {"% of both"}},
+                      {"% of the CPU bound"}},
                      rows);
 }
 
@@ -136,6 +183,22 @@ double CeilingRps(const RunResults& results, const std::string& kind, const std:
                   [](const Ceiling& c) { return std::optional(c.rps); });
 }
 
+double QueryCpuPerThousand(const RunResults& results) {
+  return MedianOf(Find(results, "database", ""), TotalPerThousand);
+}
+
+double HttpCpuPerThousand(const RunResults& results, const std::string& scenario) {
+  return MedianOf(Find(results, "http", scenario), TotalPerThousand);
+}
+
+double CombinedBound(const RunResults& results, const std::string& scenario) {
+  double per_request = QueryCpuPerThousand(results) + HttpCpuPerThousand(results, scenario);
+  if (std::isnan(per_request) || per_request <= 0 || results.environment.cores <= 0) {
+    return std::nan("");
+  }
+  return results.environment.cores * 1000.0 / per_request;
+}
+
 std::string RenderCeilings(const RunResults& results) {
   if (results.ceilings.empty()) return "";
   std::string out =
@@ -144,10 +207,19 @@ std::string RenderCeilings(const RunResults& results) {
       "the benchmark query alone to pgbench (the servers' pool size as connections, prepared "
       "statements), and HTTP alone: oha against the harness's own server answering the same "
       "body from memory. With one query per request, no server can pass the database ceiling; "
-      "nor, on a scenario's load, its HTTP ceiling, where oha and the kernel have the machine "
-      "to themselves. Each kept the whole machine busy, so a request that needs a query and an "
-      "HTTP exchange can at best go at 1 / (1/database + 1/HTTP): \"% of both\".\n\n" +
+      "nor, on a scenario's load, its HTTP ceiling. Every process of both runs was sampled: "
+      "\"CPU-s / 1k\" is what 1,000 queries cost pgbench + Postgres, and 1,000 HTTP exchanges "
+      "the body server + oha.\n\n" +
       RenderCeilingTable(results) + "\n";
+  std::string bound = RenderBound(results);
+  if (!CeilingScenarios(results).empty()) {
+    out +=
+        "A request needs a query and an HTTP exchange, and on this machine both share its cores, "
+        "so no server can go faster than cores / (CPU per query + CPU per exchange), from the "
+        "CPU the ceilings measured (a server that spent less CPU than pgbench on the query, or "
+        "than the body server on HTTP, could pass it; none is expected to):\n\n" +
+        bound + "\n";
+  }
   std::string shares = RenderShares(results);
   if (!shares.empty())
     out += "Closed-loop throughput as a share of the ceilings:\n\n" + shares + "\n";

@@ -1,6 +1,7 @@
 // The report's ceilings section: what the machine allowed in the same run (pgbench alone; oha
-// against a body served from memory), and each server's closed-loop throughput as a share of
-// them, so a figure near a ceiling reads as "the machine", not "the server".
+// against a body served from memory), the bound their measured CPU puts on a request that needs
+// both, and each server's closed-loop throughput as a share of them, so a figure near a ceiling
+// reads as "the machine", not "the server".
 #pragma once
 
 #include <string>
@@ -15,5 +16,14 @@ std::string RenderCeilings(const RunResults& results);
 // Median rps of the ceilings of `kind` ("database", "http") for `scenario` ("" for the
 // database's, which has none), over repetitions that measured it; NaN when none did.
 double CeilingRps(const RunResults& results, const std::string& kind, const std::string& scenario);
+
+// Medians over repetitions of the CPU-seconds 1,000 requests cost every process of a ceiling run:
+// a query (pgbench + Postgres), an HTTP exchange of `scenario`'s load (body server + oha). NaN when
+// not measured (no samples of Postgres on an external server).
+double QueryCpuPerThousand(const RunResults& results);
+double HttpCpuPerThousand(const RunResults& results, const std::string& scenario);
+// What the machine's cores allow a request that needs both: cores / (query + exchange), in
+// requests per second; NaN when an input is missing.
+double CombinedBound(const RunResults& results, const std::string& scenario);
 
 }  // namespace harness

@@ -7,7 +7,9 @@
 
 #include "plots/plots.h"
 #include "report/ceilings.h"
+#include "report/cpu_shares.h"
 #include "report/format.h"
+#include "report/scenario.h"
 #include "report/select.h"
 #include "report/sweep.h"
 #include "report/table.h"
@@ -16,115 +18,8 @@
 namespace harness {
 namespace {
 
-struct Metric {
-  const char* label;
-  Better better;
-  Getter get;
-  std::string (*format)(double);
-};
-
-// The reference's rows, plus the server's CPU, which it only mentions in prose.
-const Metric kMetrics[] = {
-    {"Throughput (rps)", Better::kHigher,
-     [](const Measurement& m) -> std::optional<double> { return m.rps; }, FormatRps},
-    {"50% latency (ms)", Better::kLower, [](const Measurement& m) { return m.latency.p50; },
-     FormatMs},
-    {"99% latency (ms)", Better::kLower, [](const Measurement& m) { return m.latency.p99; },
-     FormatMs},
-    {"Peak memory (MiB)", Better::kLower,
-     [](const Measurement& m) -> std::optional<double> { return m.server_usage.rss_peak_mib; },
-     FormatMib},
-    {"CPU (%)", Better::kLower,
-     [](const Measurement& m) -> std::optional<double> { return m.server_usage.cpu_avg_pct; },
-     FormatCpuPct},
-};
-
-std::string Cell(const std::vector<double>& values, std::string (*format)(double)) {
-  std::string cell = format(Median(values));
-  if (values.size() > 1) {
-    cell += fmt::format(" ({}–{})", format(Min(values)), format(Max(values)));
-  }
-  return cell;
-}
-
 std::string TextOrMissing(const std::string& text) {
   return text.empty() ? std::string(kMissing) : EscapeMarkdown(text);
-}
-
-std::string NotMeasuredNote(const RunResults& results, const std::vector<std::string>& measured) {
-  std::vector<std::string> missing;
-  for (const ServerOutcome& s : results.servers) {
-    if (std::find(measured.begin(), measured.end(), s.name) != measured.end()) {
-      continue;
-    }
-    missing.push_back(s.ok || s.verdict.empty() ? EscapeMarkdown(s.name)
-                                                : fmt::format("{} ({})", EscapeMarkdown(s.name),
-                                                              EscapeMarkdown(s.verdict)));
-  }
-  if (missing.empty()) return "";
-  return fmt::format("Not measured: {}.\n", fmt::join(missing, ", "));
-}
-
-std::string RenderScenario(const RunResults& results, const std::string& scenario) {
-  std::string out = fmt::format("## Scenario: {}\n\n", EscapeMarkdown(scenario));
-  std::vector<std::string> servers;
-  for (const std::string& server : ServerOrder(results)) {
-    if (!Select(results, server, scenario, "").empty()) {
-      servers.push_back(server);
-    }
-  }
-  const std::string& base = results.baseline;
-  bool has_base = AnyValid(Select(results, base, scenario, ""));
-  std::vector<std::string> rivals;
-  for (const std::string& server : servers) {
-    if (server != base) rivals.push_back(server);
-  }
-
-  std::vector<Column> columns = {{"Metric", Align::kLeft}};
-  for (const std::string& server : servers) {
-    columns.push_back({EscapeMarkdown(server)});
-  }
-  if (has_base) {
-    for (const std::string& rival : rivals) {
-      columns.push_back({fmt::format("{} vs {} (%)", EscapeMarkdown(rival), EscapeMarkdown(base))});
-    }
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const Metric& metric : kMetrics) {
-    std::vector<std::string>& row = rows.emplace_back();
-    row.push_back(metric.label);
-    for (const std::string& server : servers) {
-      row.push_back(
-          Cell(ValidValues(Select(results, server, scenario, ""), metric.get), metric.format));
-    }
-    if (!has_base) continue;
-    double base_median = Median(ValidValues(Select(results, base, scenario, ""), metric.get));
-    for (const std::string& rival : rivals) {
-      double median = Median(ValidValues(Select(results, rival, scenario, ""), metric.get));
-      row.push_back(FormatImprovement(Improvement(median, base_median, metric.better)));
-    }
-  }
-
-  if (servers.empty()) {
-    out += "No measurements.\n";
-  } else {
-    out += RenderTable(columns, rows);
-  }
-  auto command = results.scenario_commands.find(scenario);
-  if (command != results.scenario_commands.end()) {
-    out += fmt::format("\n{}\n", CodeSpan(command->second));
-  }
-  std::string notes;
-  if (!has_base && !rivals.empty()) {
-    notes += base.empty() ? "No improvement columns: no baseline is set.\n"
-                          : fmt::format(
-                                "No improvement columns: the baseline, {}, "
-                                "has no valid measurement here.\n",
-                                EscapeMarkdown(base));
-  }
-  notes += NotMeasuredNote(results, servers);
-  if (!notes.empty()) out += "\n" + notes;
-  return out + "\n";
 }
 
 std::string RenderContext(const RunResults& results) {
@@ -159,6 +54,12 @@ std::string RenderContext(const RunResults& results) {
     out +=
         "> **Partial run**: it did not finish, so some measurements are "
         "missing.\n\n";
+  }
+  if (results.schema_version < 2) {
+    out +=
+        "> **Written by an older harness** (results schema 1): open-loop points were judged "
+        "saturated only when they achieved less than 97% of the offered rate, and latency "
+        "included non-2xx responses.\n\n";
   }
   return out;
 }
@@ -229,6 +130,19 @@ std::string RenderServers(const RunResults& results) {
     // Indented, the block stays inside the list item.
     if (!s.log_tail.empty()) out += "\n" + CodeBlock(s.log_tail, "  ") + "\n";
   }
+  if (!results.server_orders.empty()) {
+    std::vector<std::string> orders;
+    for (size_t i = 0; i < results.server_orders.size(); ++i) {
+      std::vector<std::string> names;
+      for (const std::string& name : results.server_orders[i])
+        names.push_back(EscapeMarkdown(name));
+      orders.push_back(fmt::format("{}: {}", i + 1, fmt::join(names, ", ")));
+    }
+    out += fmt::format(
+        "\nOrder of the servers in each repetition (rotated, so drift of the machine "
+        "does not always fall on the same one): {}.\n",
+        fmt::join(orders, "; "));
+  }
   return out + "\n";
 }
 
@@ -258,8 +172,8 @@ std::string RenderScenarioTables(const RunResults& results) {
 
 std::string RenderMarkdown(const RunResults& results) {
   std::string out = RenderContext(results) + RenderScenarioTables(results) + RenderCost(results) +
-                    RenderCeilings(results) + RenderSweeps(results) + RenderPlots(results) +
-                    RenderServers(results) + RenderWarnings(results);
+                    RenderCpuShares(results) + RenderCeilings(results) + RenderSweeps(results) +
+                    RenderPlots(results) + RenderServers(results) + RenderWarnings(results);
   // One trailing newline, however the last section ended.
   while (out.ends_with("\n\n")) out.pop_back();
   return out;

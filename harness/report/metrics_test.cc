@@ -1,4 +1,4 @@
-#include "compare/metrics.h"
+#include "report/metrics.h"
 
 #include <gtest/gtest.h>
 

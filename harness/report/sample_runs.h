@@ -20,7 +20,7 @@ inline Measurement Point(std::string server, std::string scenario, int rep, doub
   m.scenario = std::move(scenario);
   m.repetition = rep;
   m.rps = rps;
-  m.successes = 50000;
+  m.requests = m.successes = 50000;
   m.latency.p50 = p50;
   m.latency.p99 = p99;
   m.latency.p999 = p99 ? std::optional(*p99 * 2) : std::nullopt;

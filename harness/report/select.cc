@@ -51,6 +51,22 @@ bool AnyValid(const std::vector<const Measurement*>& points) {
   return std::any_of(points.begin(), points.end(), [](const Measurement* m) { return m->valid; });
 }
 
+std::vector<const Measurement*> LatencyPoints(const std::vector<const Measurement*>& points) {
+  std::vector<const Measurement*> usable;
+  size_t valid = 0;
+  for (const Measurement* m : points) {
+    if (!m->valid) continue;
+    ++valid;
+    if (!m->saturated) usable.push_back(m);
+  }
+  if (usable.size() * 2 < valid) usable.clear();
+  return usable;
+}
+
+bool LatencySaturated(const std::vector<const Measurement*>& points) {
+  return AnyValid(points) && LatencyPoints(points).empty();
+}
+
 std::vector<double> ValidValues(const std::vector<const Measurement*>& points, Getter get) {
   std::vector<double> values;
   for (const Measurement* m : points) {

@@ -24,6 +24,13 @@ std::vector<const Measurement*> Select(const RunResults& results, std::string_vi
 
 bool AnyValid(const std::vector<const Measurement*>& points);
 
+// The repetitions whose latency is a figure of the server: valid and not saturated (their
+// latency measures a backlog). Empty when fewer than half of the valid ones are: then the
+// latency at that point is "saturated", not the exception's.
+std::vector<const Measurement*> LatencyPoints(const std::vector<const Measurement*>& points);
+// Whether `points` has valid repetitions but LatencyPoints() is empty because of saturation.
+bool LatencySaturated(const std::vector<const Measurement*>& points);
+
 // What `get` reads from the valid ones among `points`, skipping the absent.
 using Getter = std::optional<double> (*)(const Measurement&);
 std::vector<double> ValidValues(const std::vector<const Measurement*>& points, Getter get);

@@ -122,6 +122,15 @@ std::map<std::string, std::string> MethodOf(const Config& config, const Environm
   method["postgres.max_connections"] = std::to_string(config.postgres.max_connections);
   method["pinning"] =
       config.pinning.server + "/" + config.pinning.postgres + "/" + config.pinning.oha;
+  method["sample_interval"] = FormatDuration(config.sample_interval);
+  // The toolchains and the database change the numbers as much as the servers' code does.
+  for (const char* tool : {"postgres", "python3", "rustc", "g++"}) {
+    method[tool] = env.versions.count(tool) ? env.versions.at(tool) : "";
+  }
+  // Shown when it differs, but not a reason to call runs incomparable: a new harness that
+  // measures the same way is what the nightly compares with.
+  // "(harness)" cannot be a server's name (bench.yaml allows letters, digits, . _ -).
+  method["code:(harness)"] = env.git_sha + (env.git_dirty ? "-dirty" : "");
   for (const ServerConfig& s : config.servers) {
     if (s.enabled) method["code:" + s.name] = FolderGitSha(s.dir);
   }

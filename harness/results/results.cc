@@ -9,11 +9,11 @@
 namespace nlohmann {
 
 // null for "nothing measured" (oha's null percentiles when no request succeeded).
-template <>
-struct adl_serializer<std::optional<double>> {
-  static void to_json(json& j, const std::optional<double>& v) { j = v ? json(*v) : json(nullptr); }
-  static void from_json(const json& j, std::optional<double>& v) {
-    v = j.is_null() ? std::nullopt : std::optional<double>(j.get<double>());
+template <typename T>
+struct adl_serializer<std::optional<T>> {
+  static void to_json(json& j, const std::optional<T>& v) { j = v ? json(*v) : json(nullptr); }
+  static void from_json(const json& j, std::optional<T>& v) {
+    v = j.is_null() ? std::nullopt : std::optional<T>(j.get<T>());
   }
 };
 
@@ -24,17 +24,22 @@ namespace harness {
 // Every field is optional on reading (older files lack newer fields), typed on writing.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Latency, p50, p90, p99, p999, p9999, max, mean)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Usage, cpu_avg_pct, cpu_peak_pct, cpu_seconds,
-                                                rss_peak_mib, anon_peak_mib, samples)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Measurement, server, scenario, repetition, level,
-                                                duration_s, requests, successes, rps, offered_rps,
-                                                success_rate, status_codes, errors,
-                                                bytes_per_request, latency, server_usage,
-                                                postgres_usage, oha_usage, server_cpu_s_per_1k,
-                                                postgres_cpu_s_per_1k, valid, warnings, raw_oha,
-                                                raw_samples)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Ceiling, kind, scenario, repetition, rps, latency,
-                                                bytes_per_request, target_usage, postgres_usage,
-                                                command, error)
+                                                rss_peak_mib, anon_peak_mib, samples,
+                                                processes_started)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+    Measurement, server, scenario, repetition, level, duration_s, requests, successes, rps,
+    offered_rps, concurrency, success_rate, status_codes, errors, bytes_per_request, latency,
+    schedule_s, unsent, backlog_ms, in_system, saturated, server_usage, postgres_usage, oha_usage,
+    machine_usage, server_cpu_s_per_1k, postgres_cpu_s_per_1k, oha_cpu_s_per_1k, valid, warnings,
+    raw_oha, raw_samples)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Ceiling, kind, scenario, repetition, rps, requests,
+                                                latency, bytes_per_request, target_usage,
+                                                postgres_usage, oha_usage, machine_usage, command,
+                                                error)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepLevelRate, fraction, rate, concurrency,
+                                                command)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepRates, server, scenario, saturation_rps,
+                                                saturation_median, levels)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerOutcome, name, ok, verdict, failure, log_tail,
                                                 verification, count_check, idle_rss_mib, git_sha)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Environment, cpu_model, cores, kernel, hostname,
@@ -43,7 +48,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, schema_version, part
                                                 finished_at, config_file, config_text, baseline,
                                                 scenarios, scenario_commands, fingerprint, method,
                                                 environment, abort_reason, harness_cpu_pct, servers,
-                                                measurements, ceilings)
+                                                measurements, ceilings, sweep_rates, server_orders)
 
 namespace {
 
@@ -53,7 +58,8 @@ namespace {
 // all as integers, so a float there never comes from it.
 std::optional<double> OutOfRange(const nlohmann::json& j, bool integer = false) {
   static const std::set<std::string> kIntegerFields = {"schema_version", "repetition", "requests",
-                                                       "successes",      "samples",    "cores"};
+                                                       "successes",      "samples",    "cores",
+                                                       "concurrency",    "unsent"};
   if (integer && j.is_number_float()) {
     double v = j.get<double>();
     if (!(std::abs(v) < 2147483648.0)) return v;

@@ -12,7 +12,9 @@
 
 namespace harness {
 
-inline constexpr int kResultsSchemaVersion = 1;
+// 2: latency of 2xx responses only; open-loop points judged by their backlog (`saturated`);
+// sweep rates fixed per run; CPU percentages over oha's measured duration; machine-wide CPU.
+inline constexpr int kResultsSchemaVersion = 2;
 
 // Latency in milliseconds; empty when no request succeeded (oha reports null).
 struct Latency {
@@ -29,6 +31,9 @@ struct Usage {
   // executable and its shared libraries), i.e. what the processes allocated themselves.
   double anon_peak_mib = 0;
   int samples = 0;
+  // Processes that joined the tree after the first sample: a Postgres backend forked by a new
+  // connection, a server forking per request. Short-lived ones between two samples are missed.
+  int processes_started = 0;
 };
 
 struct Measurement {
@@ -43,17 +48,31 @@ struct Measurement {
   long long successes = 0;            // responses with status 2xx
   double rps = 0;                     // successes per second of the measurement
   std::optional<double> offered_rps;  // the -q asked for, if any
+  int concurrency = 0;                // oha -c
   double success_rate = 0;
   std::map<std::string, long long> status_codes;
   std::map<std::string, long long> errors;
   double bytes_per_request = 0;
-  Latency latency;
+  Latency latency;  // percentiles and max of 2xx responses; mean of every response
+
+  // Open loop only (offered_rps set): how far behind its schedule oha ended. See
+  // load/open_loop.h for the rule. A saturated point's latency measures the backlog, so no report
+  // prints it and compare leaves it out.
+  std::optional<double> schedule_s;  // -z's duration, or -n / rate
+  std::optional<long long> unsent;   // requests the schedule owed and oha never sent in time
+  std::optional<double> backlog_ms;  // unsent / rate
+  std::optional<double> in_system;   // Little's law: achieved rate × mean latency
+  bool saturated = false;
 
   Usage server_usage;
   Usage postgres_usage;
-  Usage oha_usage;  // the load generator: near a full core, it may be what was measured
-  double server_cpu_s_per_1k = 0;  // CPU-seconds per 1,000 successful requests
+  Usage oha_usage;      // the load generator
+  Usage machine_usage;  // every core, from /proc/stat: 100 = one core (see Environment::cores)
+  // CPU-seconds per 1,000 successful requests. CPU percentages above are CPU-seconds over oha's
+  // own measured duration, not the sampler's window, which also spans oha's start and exit.
+  double server_cpu_s_per_1k = 0;
   double postgres_cpu_s_per_1k = 0;
+  double oha_cpu_s_per_1k = 0;
 
   bool valid = true;  // false: the point is not a measurement of the server (see warnings)
   std::vector<std::string> warnings;
@@ -63,18 +82,30 @@ struct Measurement {
 
 // What this machine allows at most, measured in the same run (see CalibrationConfig): no server
 // can pass the database ceiling (one query per request) nor the HTTP ceiling of its scenario.
+// Every process of a ceiling run is sampled, and the machine as a whole, so that the CPU one
+// query and one HTTP exchange cost can be added up (report/ceilings.h).
 struct Ceiling {
   std::string kind;      // "database": pgbench alone; "http": oha against a body from memory
   std::string scenario;  // http: the closed-loop scenario whose load it repeats
   int repetition = 1;
-  double rps = 0;   // database: queries per second
-  Latency latency;  // http: from oha; database: pgbench's mean only
+  double rps = 0;          // database: queries per second
+  long long requests = 0;  // database: queries; http: 2xx responses
+  Latency latency;         // http: from oha; database: pgbench's mean only
   double bytes_per_request = 0;
   Usage target_usage;    // http: the body server; database: pgbench, the client
   Usage postgres_usage;  // database: Postgres (embedded cluster only)
+  Usage oha_usage;       // http: the load generator
+  Usage machine_usage;   // every core, as a measurement's
   std::string command;   // the pgbench or oha command line
   std::string error;     // why it could not be measured; rps is then 0
 };
+
+// A measurement during which the machine's busy CPU reached this share of all its cores: what
+// limited it may have been the machine (shared by server, Postgres and oha), not the server.
+inline constexpr double kMachineBoundShare = 0.9;
+inline bool MachineBound(const Measurement& m, int cores) {
+  return cores > 0 && m.machine_usage.cpu_avg_pct >= kMachineBoundShare * 100.0 * cores;
+}
 
 struct ServerOutcome {
   std::string name;
@@ -88,6 +119,22 @@ struct ServerOutcome {
   std::string count_check;   // "passed", why not, or why it could not run
   double idle_rss_mib = 0;   // after start, before load
   std::string git_sha;       // of the server's folder
+};
+
+// The load a sweep offers one server at each level, fixed once for the whole run from the
+// median of its saturation runs, so that every repetition offers the same rates.
+struct SweepLevelRate {
+  double fraction = 0;
+  double rate = 0;      // requests per second offered (oha -q)
+  int concurrency = 0;  // oha -c
+  std::string command;  // the oha command line that runs it
+};
+struct SweepRates {
+  std::string server;
+  std::string scenario;
+  std::vector<double> saturation_rps;  // the valid saturation runs it was fixed from
+  double saturation_median = 0;
+  std::vector<SweepLevelRate> levels;
 };
 
 struct Environment {
@@ -112,8 +159,9 @@ struct RunResults {
   std::map<std::string, std::string> scenario_commands;  // name → the oha command line
   std::string fingerprint;                               // hash of `method`
   // What makes two runs comparable: scenario settings, oha version and flags, CPU model, cores,
-  // kernel, pool size; and, as "code:<server>", each server folder's git sha, which the
-  // fingerprint leaves out (a change of code is what compare looks for).
+  // kernel, pool size, pinning, sample interval, the versions of Postgres, Python, rustc and g++;
+  // and, as "code:<server>", each server folder's git sha and as "code:(harness)" the harness's
+  // own, which the fingerprint leaves out (a change of code is what compare looks for).
   std::map<std::string, std::string> method;
   Environment environment;
   std::string abort_reason;    // why the run stopped early (Postgres died), if it did
@@ -121,6 +169,11 @@ struct RunResults {
   std::vector<ServerOutcome> servers;
   std::vector<Measurement> measurements;
   std::vector<Ceiling> ceilings;
+  std::vector<SweepRates> sweep_rates;
+  // The order servers ran in, per repetition: rotated by one each time (A B C D, then B C D A,
+  // ...) so that drift within a repetition does not always land on the same server. The
+  // saturation pass of the sweeps runs its rounds in the same orders.
+  std::vector<std::vector<std::string>> server_orders;
 };
 
 std::string ToJson(const RunResults& results);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "report/markdown.h"
 #include "report/sample_runs.h"
 
 namespace harness {
@@ -39,6 +40,47 @@ TEST(ResultsJsonTest, OlderFilesWithoutNewerFieldsLoad) {
   ASSERT_TRUE(old) << old.error().message;
   EXPECT_TRUE(old->ceilings.empty());
   EXPECT_EQ(old->measurements[0].server_usage.anon_peak_mib, 0);
+}
+
+// Version 2 changed what some fields mean (latency of 2xx only, open-loop points judged by their
+// backlog, fixed sweep rates); version 1 files still load and render, and say what they are.
+TEST(ResultsJsonTest, VersionOneFilesStillReadAndRender) {
+  auto v1 =
+      LoadResults(std::string(PROJECT_SOURCE_DIR) + "/harness/results/testdata/reference-v1.json");
+  ASSERT_TRUE(v1) << v1.error().message;
+  EXPECT_EQ(v1->schema_version, 1);
+  EXPECT_EQ(v1->measurements.size(), 96u);
+  for (const Measurement& m : v1->measurements) EXPECT_FALSE(m.saturated);
+  EXPECT_TRUE(v1->sweep_rates.empty());
+  std::string md = RenderMarkdown(*v1);
+  EXPECT_NE(md.find("results schema 1"), std::string::npos);
+  EXPECT_NE(md.find("| Throughput (rps)      |"), std::string::npos);
+  EXPECT_NE(md.find("## Sweeps"), std::string::npos);
+  EXPECT_EQ(md.find("## Where the CPU went"), std::string::npos) << "v1 has no machine CPU";
+}
+
+TEST(ResultsJsonTest, VersionTwoFieldsRoundTrip) {
+  RunResults run = sample::ReferenceRun();
+  Measurement& m = run.measurements[0];
+  m.offered_rps = 6324;
+  m.concurrency = 36;
+  m.schedule_s = 10;
+  m.unsent = 1039;
+  m.backlog_ms = 164.3;
+  m.in_system = 219.8;
+  m.saturated = true;
+  m.machine_usage.cpu_avg_pct = 189;
+  m.postgres_usage.processes_started = 2;
+  run.sweep_rates.push_back({"axum", "sweep", {5000, 5200}, 5100, {{0.5, 2550, 20, "oha ..."}}});
+  run.server_orders = {{"fastapi", "axum"}, {"axum", "fastapi"}};
+  auto back = ParseResults(ToJson(run), "results.json");
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(ToJson(*back), ToJson(run));
+  EXPECT_EQ(back->measurements[0].unsent, 1039);
+  EXPECT_TRUE(back->measurements[0].saturated);
+  EXPECT_EQ(back->sweep_rates[0].levels[0].rate, 2550);
+  EXPECT_EQ(back->server_orders[1][0], "axum");
+  EXPECT_EQ(back->schema_version, 2);
 }
 
 TEST(ResultsJsonTest, BadTextNamesTheSource) {

@@ -59,9 +59,11 @@ Ceiling DatabaseCeiling(const Config& config, const CalibrationInputs& in, Progr
     return c;
   }
   c.rps = result->tps;
+  c.requests = result->transactions;
   c.latency.mean = result->latency_avg_ms;
   c.target_usage = result->pgbench_usage;
   c.postgres_usage = result->postgres_usage;
+  c.machine_usage = result->machine_usage;
   if (result->failed > 0) c.error = fmt::format("{} queries failed", result->failed);
   progress.End(fmt::format("{:.0f} queries/s with {} connections", c.rps, spec.connections));
   return c;
@@ -104,8 +106,8 @@ std::vector<Ceiling> HttpCeilings(const Config& config, const CalibrationInputs&
     process->Stop(2s);
     return fail_all(ready.error().message);
   }
-  MeasureTarget measure{*port, process->pid(), in.postgres_pid, config.sample_interval,
-                        config.pinning.oha};
+  MeasureTarget measure{
+      *port, process->pid(), in.postgres_pid, config.sample_interval, config.pinning.oha, in.cores};
   for (const Scenario* s : ClosedLoops(config)) {
     if (Interrupted()) break;
     Ceiling& c = ceilings.emplace_back();
@@ -127,9 +129,12 @@ std::vector<Ceiling> HttpCeilings(const Config& config, const CalibrationInputs&
       continue;
     }
     c.rps = m->rps;
+    c.requests = m->successes;
     c.latency = m->latency;
     c.bytes_per_request = m->bytes_per_request;
     c.target_usage = m->server_usage;
+    c.oha_usage = m->oha_usage;
+    c.machine_usage = m->machine_usage;
     if (m->success_rate < 1) {
       c.error = fmt::format("only {:.1f}% of requests succeeded", 100 * m->success_rate);
     }

@@ -23,6 +23,7 @@ struct CalibrationInputs {
   std::vector<UserRow> expected;
   std::filesystem::path run_dir;
   int repetition = 1;
+  int cores = 1;
 };
 
 std::vector<Ceiling> MeasureCeilings(const Config& config, const CalibrationInputs& inputs,

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "load/open_loop.h"
 #include "sampling/sampler.h"
 #include "util/files.h"
 #include "util/interrupt.h"
@@ -16,8 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// oha on a core of its own would be the bottleneck well before this.
-constexpr double kBusyLoadGeneratorPct = 90;
 // Closed loop: rps × mean latency should be the concurrency; a larger gap means time is spent
 // outside the measured requests (in oha, or in connection setup).
 constexpr double kLittleTolerance = 0.25;
@@ -102,26 +101,40 @@ Result<Measurement> Measure(const LoadSpec& spec, const MeasureTarget& target, c
   if (!m) return m.error();
 
   m->offered_rps = spec.rate;
-  m->server_usage = sampler.Summary("server");
-  m->postgres_usage = sampler.Summary("postgres");
-  m->oha_usage = sampler.Summary("oha");
+  m->concurrency = spec.concurrency;
+  m->server_usage = OverLoad(sampler.Summary("server"), m->duration_s);
+  m->postgres_usage = OverLoad(sampler.Summary("postgres"), m->duration_s);
+  m->oha_usage = OverLoad(sampler.Summary("oha"), m->duration_s);
+  m->machine_usage = sampler.Machine();
   if (m->successes > 0) {
     m->server_cpu_s_per_1k = m->server_usage.cpu_seconds * 1000.0 / m->successes;
     m->postgres_cpu_s_per_1k = m->postgres_usage.cpu_seconds * 1000.0 / m->successes;
+    m->oha_cpu_s_per_1k = m->oha_usage.cpu_seconds * 1000.0 / m->successes;
   }
   fs::path samples = dir / (raw.stem + ".samples.csv");
   if (Status s = WriteFileAtomic(samples, sampler.Csv()); !s) return s.error();
   m->raw_oha = fs::relative(oha_json, raw.run_dir).string();
   m->raw_samples = fs::relative(samples, raw.run_dir).string();
-  AddSanityWarnings(spec, *m);
+  JudgeOpenLoop(spec, *m);
+  AddSanityWarnings(spec, *m, target.cores);
   return m;
 }
 
-void AddSanityWarnings(const LoadSpec& spec, Measurement& m) {
-  if (m.oha_usage.cpu_avg_pct >= kBusyLoadGeneratorPct) {
+Usage OverLoad(Usage usage, double duration_s) {
+  if (duration_s > 0) usage.cpu_avg_pct = 100.0 * usage.cpu_seconds / duration_s;
+  return usage;
+}
+
+void AddSanityWarnings(const LoadSpec& spec, Measurement& m, int cores) {
+  if (MachineBound(m, cores)) {
+    double busy = m.machine_usage.cpu_avg_pct;
+    double other =
+        busy - m.server_usage.cpu_avg_pct - m.postgres_usage.cpu_avg_pct - m.oha_usage.cpu_avg_pct;
     m.warnings.push_back(fmt::format(
-        "oha used {:.0f}% of a core: this may measure the load generator, not the server",
-        m.oha_usage.cpu_avg_pct));
+        "the machine was {:.0f}% busy of {}% (server {:.0f}%, Postgres {:.0f}%, oha {:.0f}%, "
+        "other {:.0f}%): the machine, not the server alone, may have been the limit",
+        busy, 100 * cores, m.server_usage.cpu_avg_pct, m.postgres_usage.cpu_avg_pct,
+        m.oha_usage.cpu_avg_pct, std::max(0.0, other)));
   }
   if (!spec.rate && m.latency.mean && m.duration_s > 0 && m.requests > 0) {
     double in_flight = (m.requests / m.duration_s) * (*m.latency.mean / 1000.0);

@@ -20,6 +20,7 @@ struct MeasureTarget {
   pid_t postgres_pid = -1;  // -1 for an external database: not sampled
   Duration sample_interval{100};
   std::string oha_cpus;  // taskset list, or empty
+  int cores = 1;         // of the machine: 100% each in machine_usage
 };
 
 // Where raw files go: <run_dir>/raw/<server>/<stem>.oha.json and .samples.csv.
@@ -37,8 +38,13 @@ Result<Measurement> Measure(const LoadSpec& spec, const MeasureTarget& target, c
 // Closed-loop load whose numbers are thrown away (warm-up).
 Status WarmUp(const LoadSpec& spec, const MeasureTarget& target, const RawFiles& raw);
 
-// The checks a measurement makes on itself: a busy load generator, Little's law, failures.
-void AddSanityWarnings(const LoadSpec& spec, Measurement& m);
+// The checks a measurement makes on itself: a machine busy to its limit, Little's law in a closed
+// loop, failures. (An open loop's backlog is judged by JudgeOpenLoop.)
+void AddSanityWarnings(const LoadSpec& spec, Measurement& m, int cores);
+
+// `usage` with its CPU percentage taken over `duration_s`, oha's own measured duration: the
+// sampler's window also spans oha's start-up and exit, when the load is not running.
+Usage OverLoad(Usage usage, double duration_s);
 
 // The harness's own CPU time so far (user + system), in seconds.
 double HarnessCpuSeconds();

@@ -1,6 +1,8 @@
 // What a run tells the person watching it, on stderr: on a terminal, one live line per
-// measurement (server, scenario, repetition, elapsed, requests done); without one (CI), plain
-// log lines at the start and end of each step.
+// measurement (server, scenario, repetition, elapsed time); without one (CI), plain log lines at
+// the start and end of each step. It reads nothing from the processes being measured: a progress
+// display that queried Postgres (as one did, for a request count) would fork a backend and
+// charge its CPU to the measurement.
 #pragma once
 
 #include <chrono>
@@ -10,9 +12,7 @@ namespace harness {
 
 class Progress {
  public:
-  // `dsn` lets the live line count requests done from pg_stat_statements (terminal only, once a
-  // second, so a CI run adds no queries of its own).
-  explicit Progress(std::string dsn);
+  Progress();
 
   void Log(const std::string& line);
   // A measurement starts; `label` is "server / scenario #rep".
@@ -22,13 +22,10 @@ class Progress {
   void End(const std::string& summary);
 
  private:
-  std::string dsn_;
   bool live_;
   std::string label_;
   std::chrono::milliseconds expected_{0};
-  std::chrono::steady_clock::time_point start_, last_draw_, last_count_;
-  long long calls_at_start_ = -1;
-  long long calls_now_ = -1;
+  std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
 }  // namespace harness

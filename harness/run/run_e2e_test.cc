@@ -85,6 +85,12 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_GT(m.server_usage.samples, 0) << what;
     EXPECT_GT(m.server_usage.rss_peak_mib, 1) << what;
     EXPECT_GT(m.server_usage.cpu_seconds, 0) << what;
+    EXPECT_GT(m.machine_usage.samples, 0) << what;
+    EXPECT_GE(m.machine_usage.cpu_seconds, m.server_usage.cpu_seconds - 0.05) << what;
+    EXPECT_EQ(m.concurrency, 10) << what;
+    // The open loop is judged by its backlog: every field of the judgement is there.
+    EXPECT_EQ(m.offered_rps.has_value(), m.unsent.has_value()) << what;
+    if (m.saturated) EXPECT_GT(*m.backlog_ms, 0) << what;
     EXPECT_TRUE(fs::exists(dir / m.raw_oha)) << what;
     EXPECT_TRUE(fs::exists(dir / m.raw_samples)) << what;
   }
@@ -97,6 +103,9 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_EQ(c.error, "") << what;
     EXPECT_GT(c.rps, 0) << what;
     EXPECT_GT(c.target_usage.cpu_seconds, 0) << what;
+    EXPECT_GT(c.requests, 0) << what;
+    EXPECT_GT(c.machine_usage.samples, 0) << what;
+    if (c.kind == "http") EXPECT_GT(c.oha_usage.samples, 0) << what;
     EXPECT_FALSE(c.command.empty()) << what;
   }
   EXPECT_EQ(ceilings, (std::set<std::string>{"database ", "http closed", "http keepalive"}));
@@ -105,6 +114,12 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_NE(report->find("Throughput (rps)"), std::string::npos);
   EXPECT_NE(report->find("% of database ceiling"), std::string::npos);
+  EXPECT_NE(report->find("## Where the CPU went"), std::string::npos);
+  // What the report prints for a scenario is what ran.
+  for (const auto& [name, command] : results->scenario_commands) {
+    EXPECT_NE(command.find("--stats-success-breakdown"), std::string::npos) << name;
+    EXPECT_NE(report->find(command), std::string::npos) << name;
+  }
   for (const auto& s : servers) EXPECT_NE(report->find(s), std::string::npos) << s;
   EXPECT_NE(run.output.find("Throughput (rps)"), std::string::npos) << "tables printed at the end";
 

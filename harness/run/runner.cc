@@ -4,11 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <ctime>
+#include <functional>
 #include <set>
 
 #include "load/oha.h"
+#include "load/open_loop.h"
 #include "plots/plots.h"
 #include "postgres/database.h"
 #include "postgres/provision.h"
@@ -18,6 +19,7 @@
 #include "run/calibrate.h"
 #include "run/measure.h"
 #include "run/progress.h"
+#include "run/sweep_plan.h"
 #include "sampling/proc.h"
 #include "servers/contract.h"
 #include "servers/server_process.h"
@@ -34,8 +36,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kStopGrace = 5s;
 constexpr int kCountedRequests = 20;
-// An open-loop point that achieves less than this share of its offered rate is saturated.
-constexpr double kSaturatedBelow = 0.97;
 
 std::string UtcNow(const char* format) {
   std::time_t now = std::time(nullptr);
@@ -56,6 +56,14 @@ std::chrono::milliseconds Expected(const LoadSpec& spec) {
   return spec.duration ? *spec.duration : 0ms;
 }
 
+LoadSpec ClosedLoop(const Scenario& scenario) {
+  LoadSpec closed;
+  closed.duration = scenario.duration;
+  closed.concurrency = scenario.concurrency;
+  closed.keepalive = scenario.keepalive;
+  return closed;
+}
+
 // Everything one run keeps between steps.
 class Run {
  public:
@@ -63,27 +71,41 @@ class Run {
   RunOutcome Go();
 
  private:
-  void Save();
-  void Fail(ServerOutcome& outcome, const std::string& verdict, const std::string& why,
-            const std::string& log_tail = "");
-  // One repetition of one server: start to stop. False when the server failed.
-  bool Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep);
-  bool Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerProcess& process,
-                 int rep);
-  // What one scenario of one repetition measures against.
-  struct Step {
+  // The stages of Go(), in order. The first two return an exit code when the run cannot start.
+  std::optional<int> Preflight();
+  std::optional<int> SetUp();
+  void SaturationPass();
+  void Repetitions();
+  RunOutcome Finish();
+
+  // What one visit of a server measures, between its start and its stop.
+  struct Visit {
     const ServerConfig& server;
     ServerOutcome& outcome;
     ServerProcess& process;
     const MeasureTarget& target;
-    const Scenario& scenario;
     int rep;
   };
-  bool Sweep(const Step& step);
+  using Steps = std::function<bool(const Visit&)>;
+  // Starts the server (building and verifying it on its first visit), runs `steps`, stops it.
+  // False when the server failed or the run must stop.
+  bool VisitServer(size_t index, int rep, const Steps& steps);
+  bool Verify(ServerOutcome& outcome, ServerProcess& process);
+  // The scenarios of one repetition; the sweeps at the rates the saturation pass fixed.
+  bool Scenarios(const Visit& visit);
+  bool SweepLevels(const Visit& visit, const Scenario& scenario);
+  bool WarmUp(const Visit& visit, const Scenario& scenario);
   // One oha run, recorded; empty when the server (or the run) cannot go on.
-  std::optional<Measurement> MeasureStep(const Step& step, const LoadSpec& spec,
-                                         const std::string& level);
+  std::optional<Measurement> MeasureStep(const Visit& visit, const Scenario& scenario,
+                                         const LoadSpec& spec, const std::string& level);
 
+  // The servers' indices in the order repetition `rep` runs them: rotated by rep - 1.
+  std::vector<size_t> Rotation(int rep) const;
+  const SweepRates* RatesOf(const std::string& server, const std::string& scenario) const;
+
+  void Save();
+  void Fail(ServerOutcome& outcome, const std::string& verdict, const std::string& why,
+            const std::string& log_tail = "");
   // Postgres is shared by every server: when it dies the run stops cleanly, blaming no server
   // (see README, Reliability). True when the run must stop for any reason.
   bool Stopping();
@@ -91,50 +113,30 @@ class Run {
   const Config& config_;
   const RunOptions& options_;
   RunResults results_;
+  std::vector<const ServerConfig*> servers_;  // parallel to results_.servers
+  std::vector<bool> started_before_;          // per server: built and verified already
   fs::path dir_;
   Database db_;
   std::string dsn_;
   pid_t postgres_pid_ = -1;
   std::vector<UserRow> expected_;
-  std::unique_ptr<Progress> progress_;
+  std::unique_ptr<Progress> progress_ = std::make_unique<Progress>();
   double harness_cpu_s_ = 0, measured_wall_s_ = 0;
 };
 
-void Run::Save() {
-  if (measured_wall_s_ > 0) results_.harness_cpu_pct = 100.0 * harness_cpu_s_ / measured_wall_s_;
-  if (Status s = WriteFileAtomic(dir_ / "results.json", ToJson(results_)); !s) {
-    progress_->Log("harness: " + s.error().message);
-  }
-}
-
-bool Run::Stopping() {
-  if (Interrupted()) return true;
-  if (!results_.abort_reason.empty()) return true;
-  bool alive = db_.cluster ? ProcessAlive(postgres_pid_)
-                           : WaitUntilAccepting(dsn_, std::chrono::seconds(2)).ok();
-  if (!alive) {
-    results_.abort_reason = "postgres died; the run stopped";
-    if (db_.cluster) results_.abort_reason += ": " + db_.cluster->LogTail(2);
-    progress_->Log("harness: " + results_.abort_reason);
-  }
-  return !alive;
-}
-
-void Run::Fail(ServerOutcome& outcome, const std::string& verdict, const std::string& why,
-               const std::string& log_tail) {
-  if (Stopping()) return;  // not the server's fault
-  outcome.ok = false;
-  outcome.verdict = verdict;
-  outcome.failure = why;
-  outcome.log_tail = log_tail;
-  progress_->Log(fmt::format("  {} FAILED ({}): {}", outcome.name, verdict, why));
-}
-
 RunOutcome Run::Go() {
+  if (auto exit = Preflight()) return {*exit, {}};
+  if (auto exit = SetUp()) return {*exit, dir_};
+  SaturationPass();
+  Repetitions();
+  return Finish();
+}
+
+std::optional<int> Run::Preflight() {
   auto oha = CheckOhaVersion();
   if (!oha) {
     std::fprintf(stderr, "harness: %s\n", oha.error().message.c_str());
-    return {2, {}};
+    return 2;
   }
   results_.started_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
   results_.config_file = config_.file.string();
@@ -149,40 +151,14 @@ RunOutcome Run::Go() {
   results_.fingerprint = Fingerprint(results_.method);
 
   std::set<std::string> only(options_.only_servers.begin(), options_.only_servers.end());
-  std::vector<const ServerConfig*> servers;
   for (const ServerConfig& s : config_.servers) {
-    if (only.empty() ? s.enabled : only.contains(s.name)) servers.push_back(&s);
+    if (only.empty() ? s.enabled : only.contains(s.name)) servers_.push_back(&s);
   }
-  if (servers.empty()) {
+  if (servers_.empty()) {
     std::fprintf(stderr, "harness: %s: no servers enabled\n", config_.file.c_str());
-    return {2, {}};
+    return 2;
   }
-
-  std::string sha = results_.environment.git_sha;
-  dir_ = NewRunDir(config_.output, sha);
-  progress_ = std::make_unique<Progress>("");
-  progress_->Log("harness: run directory " + dir_.string());
-  Save();
-
-  auto db = ProvisionDatabase(config_.postgres, config_.pinning.postgres);
-  if (!db) {
-    std::fprintf(stderr, "harness: %s\n", db.error().message.c_str());
-    Save();
-    return {Interrupted() ? 128 + InterruptSignal() : 2, dir_};
-  }
-  db_ = std::move(*db);
-  dsn_ = db_.dsn;
-  if (db_.cluster) postgres_pid_ = db_.cluster->postmaster_pid();
-  progress_ = std::make_unique<Progress>(dsn_);
-  progress_->Log("harness: postgres ready at " + RedactDsn(dsn_));
-  auto expected = RunBenchmarkQuery(dsn_);
-  if (!expected) {
-    std::fprintf(stderr, "harness: %s\n", expected.error().message.c_str());
-    return {2, dir_};
-  }
-  expected_ = *expected;
-
-  for (const ServerConfig* s : servers) {
+  for (const ServerConfig* s : servers_) {
     ServerOutcome outcome;
     outcome.name = s->name;
     outcome.ok = true;
@@ -191,21 +167,95 @@ RunOutcome Run::Go() {
                           : FolderGitSha(s->dir);
     results_.servers.push_back(outcome);
   }
-  for (int rep = 1; rep <= config_.repetitions && !Stopping(); ++rep) {
-    auto ceilings =
-        MeasureCeilings(config_, {dsn_, postgres_pid_, expected_, dir_, rep}, *progress_);
-    results_.ceilings.insert(results_.ceilings.end(), ceilings.begin(), ceilings.end());
+  started_before_.assign(servers_.size(), false);
+  return std::nullopt;
+}
+
+std::optional<int> Run::SetUp() {
+  dir_ = NewRunDir(config_.output, results_.environment.git_sha);
+  progress_->Log("harness: run directory " + dir_.string());
+  Save();
+  auto db = ProvisionDatabase(config_.postgres, config_.pinning.postgres);
+  if (!db) {
+    std::fprintf(stderr, "harness: %s\n", db.error().message.c_str());
     Save();
-    for (size_t i = 0; i < servers.size() && !Stopping(); ++i) {
-      ServerOutcome& outcome = results_.servers[i];
-      if (!outcome.ok) continue;
-      progress_->Log(fmt::format("harness: {} (repetition {} of {})", servers[i]->name, rep,
-                                 config_.repetitions));
-      Repetition(*servers[i], outcome, rep);
+    return Interrupted() ? 128 + InterruptSignal() : 2;
+  }
+  db_ = std::move(*db);
+  dsn_ = db_.dsn;
+  if (db_.cluster) postgres_pid_ = db_.cluster->postmaster_pid();
+  progress_->Log("harness: postgres ready at " + RedactDsn(dsn_));
+  auto expected = RunBenchmarkQuery(dsn_);
+  if (!expected) {
+    std::fprintf(stderr, "harness: %s\n", expected.error().message.c_str());
+    return 2;
+  }
+  expected_ = *expected;
+  return std::nullopt;
+}
+
+// Each server's saturation throughput, before any repetition: a closed loop per sweep scenario,
+// up to kSaturationRuns times per server (a fresh start each time, servers in the repetitions'
+// orders), then the rates every repetition will offer.
+void Run::SaturationPass() {
+  std::vector<const Scenario*> sweeps;
+  for (const Scenario& s : config_.scenarios) {
+    if (s.kind == ScenarioKind::kSweep) sweeps.push_back(&s);
+  }
+  if (sweeps.empty()) return;
+  int runs = std::min(config_.repetitions, kSaturationRuns);
+  for (int round = 1; round <= runs && !Stopping(); ++round) {
+    for (size_t i : Rotation(round)) {
+      if (Stopping()) break;
+      if (!results_.servers[i].ok) continue;
+      progress_->Log(
+          fmt::format("harness: {} (saturation {} of {})", servers_[i]->name, round, runs));
+      VisitServer(i, round, [&](const Visit& visit) {
+        for (const Scenario* s : sweeps) {
+          if (!WarmUp(visit, *s)) return false;
+          if (!MeasureStep(visit, *s, ClosedLoop(*s), kSaturationLevel)) return false;
+        }
+        return true;
+      });
       Save();
     }
   }
+  for (size_t i = 0; i < servers_.size(); ++i) {
+    for (const Scenario* s : sweeps) {
+      std::vector<double> rps;
+      for (const Measurement& m : results_.measurements) {
+        if (m.server == servers_[i]->name && m.scenario == s->name && m.level == kSaturationLevel &&
+            m.valid && m.rps > 0) {
+          rps.push_back(m.rps);
+        }
+      }
+      results_.sweep_rates.push_back(PlanSweep(servers_[i]->name, *s, rps));
+    }
+  }
+  Save();
+}
 
+void Run::Repetitions() {
+  for (int rep = 1; rep <= config_.repetitions && !Stopping(); ++rep) {
+    auto ceilings = MeasureCeilings(
+        config_, {dsn_, postgres_pid_, expected_, dir_, rep, results_.environment.cores},
+        *progress_);
+    results_.ceilings.insert(results_.ceilings.end(), ceilings.begin(), ceilings.end());
+    std::vector<std::string>& order = results_.server_orders.emplace_back();
+    for (size_t i : Rotation(rep)) order.push_back(servers_[i]->name);
+    Save();
+    for (size_t i : Rotation(rep)) {
+      if (Stopping()) break;
+      if (!results_.servers[i].ok) continue;
+      progress_->Log(fmt::format("harness: {} (repetition {} of {})", servers_[i]->name, rep,
+                                 config_.repetitions));
+      VisitServer(i, rep, [&](const Visit& visit) { return Scenarios(visit); });
+      Save();
+    }
+  }
+}
+
+RunOutcome Run::Finish() {
   bool any_failed = !results_.abort_reason.empty();
   for (const auto& s : results_.servers) any_failed |= !s.ok;
   if (!Stopping()) {
@@ -228,9 +278,57 @@ RunOutcome Run::Go() {
   return {any_failed ? 1 : 0, dir_};
 }
 
-bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep) {
+std::vector<size_t> Run::Rotation(int rep) const {
+  std::vector<size_t> order(servers_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = (i + rep - 1) % order.size();
+  return order;
+}
+
+const SweepRates* Run::RatesOf(const std::string& server, const std::string& scenario) const {
+  for (const SweepRates& r : results_.sweep_rates) {
+    if (r.server == server && r.scenario == scenario) return &r;
+  }
+  return nullptr;
+}
+
+void Run::Save() {
+  if (measured_wall_s_ > 0) results_.harness_cpu_pct = 100.0 * harness_cpu_s_ / measured_wall_s_;
+  if (Status s = WriteFileAtomic(dir_ / "results.json", ToJson(results_)); !s) {
+    progress_->Log("harness: " + s.error().message);
+  }
+}
+
+bool Run::Stopping() {
+  if (Interrupted()) return true;
+  if (!results_.abort_reason.empty()) return true;
+  if (dsn_.empty()) return false;  // before the database
+  bool alive = db_.cluster ? ProcessAlive(postgres_pid_)
+                           : WaitUntilAccepting(dsn_, std::chrono::seconds(2)).ok();
+  if (!alive) {
+    results_.abort_reason = "postgres died; the run stopped";
+    if (db_.cluster) results_.abort_reason += ": " + db_.cluster->LogTail(2);
+    progress_->Log("harness: " + results_.abort_reason);
+  }
+  return !alive;
+}
+
+void Run::Fail(ServerOutcome& outcome, const std::string& verdict, const std::string& why,
+               const std::string& log_tail) {
+  if (Stopping()) return;  // not the server's fault
+  outcome.ok = false;
+  outcome.verdict = verdict;
+  outcome.failure = why;
+  outcome.log_tail = log_tail;
+  progress_->Log(fmt::format("  {} FAILED ({}): {}", outcome.name, verdict, why));
+}
+
+bool Run::VisitServer(size_t index, int rep, const Steps& steps) {
+  const ServerConfig& server = *servers_[index];
+  ServerOutcome& outcome = results_.servers[index];
+  bool first = !started_before_[index];
+  started_before_[index] = true;
   fs::path log = dir_ / "logs" / (server.name + ".log");
-  if (rep == 1 && options_.build) {
+  if (first && options_.build) {
     progress_->Log("  building");
     if (Status built = BuildServer(server, log); !built) {
       Fail(outcome, "build failed", built.error().message, TailLines(log, 10));
@@ -254,30 +352,12 @@ bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep
          ready.error().message, process->LogTail(10));
     ok = false;
   }
-  if (ok && rep == 1) {
-    outcome.idle_rss_mib = TreeRssMib(process->pid());
-    auto response = HttpFetch(*port, {}, 10s);
-    Status verified =
-        response ? CheckUsersResponse(*response, expected_) : Status(response.error());
-    outcome.verification = verified ? "passed" : verified.error().message;
-    if (!verified) {
-      Fail(outcome, "wrong response", verified.error().message, process->LogTail(5));
-      ok = false;
-    }
+  if (ok && first) ok = Verify(outcome, *process);
+  if (ok) {
+    MeasureTarget target{process->port(),         process->pid(),      postgres_pid_,
+                         config_.sample_interval, config_.pinning.oha, results_.environment.cores};
+    ok = steps({server, outcome, *process, target, rep});
   }
-  if (ok && rep == 1) {
-    Status counted = CheckQueryCounts(*port, dsn_, kCountedRequests);
-    outcome.count_check = counted ? "passed" : counted.error().message;
-    if (!counted && counted.error().message.find("pg_stat_statements") != std::string::npos &&
-        !config_.postgres.dsn.empty()) {
-      outcome.count_check = "not available on this database: " + counted.error().message;
-    } else if (!counted) {
-      Fail(outcome, "query count mismatch", counted.error().message);
-      ok = false;
-    }
-  }
-  if (ok) ok = Scenarios(server, outcome, *process, rep);
-
   StopOutcome stop = process->Stop(kStopGrace);
   if (!stop.all_gone && outcome.ok) {
     Fail(outcome, "did not stop", "processes of the server survived SIGTERM and SIGKILL");
@@ -285,108 +365,114 @@ bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep
   return ok && outcome.ok;
 }
 
-bool Run::Scenarios(const ServerConfig& server, ServerOutcome& outcome, ServerProcess& process,
-                    int rep) {
-  MeasureTarget target{process.port(), process.pid(), postgres_pid_, config_.sample_interval,
-                       config_.pinning.oha};
+// The response against the rows the harness read itself, then the query count.
+bool Run::Verify(ServerOutcome& outcome, ServerProcess& process) {
+  outcome.idle_rss_mib = TreeRssMib(process.pid());
+  auto response = HttpFetch(process.port(), {}, 10s);
+  Status verified = response ? CheckUsersResponse(*response, expected_) : Status(response.error());
+  outcome.verification = verified ? "passed" : verified.error().message;
+  if (!verified) {
+    Fail(outcome, "wrong response", verified.error().message, process.LogTail(5));
+    return false;
+  }
+  Status counted = CheckQueryCounts(process.port(), dsn_, kCountedRequests);
+  outcome.count_check = counted ? "passed" : counted.error().message;
+  if (!counted && counted.error().message.find("pg_stat_statements") != std::string::npos &&
+      !config_.postgres.dsn.empty()) {
+    outcome.count_check = "not available on this database: " + counted.error().message;
+  } else if (!counted) {
+    Fail(outcome, "query count mismatch", counted.error().message);
+    return false;
+  }
+  return true;
+}
+
+bool Run::Scenarios(const Visit& visit) {
   for (const Scenario& scenario : config_.scenarios) {
     if (Stopping()) return false;
-    Step step{server, outcome, process, target, scenario, rep};
-    if (scenario.warmup.count() > 0) {
-      LoadSpec warm;
-      warm.duration = scenario.warmup;
-      warm.concurrency = scenario.concurrency;
-      warm.keepalive = scenario.keepalive;
-      RawFiles raw{dir_, server.name, scenario.name + "-" + std::to_string(rep)};
-      if (Status s = WarmUp(warm, target, raw); !s) {
-        if (!Interrupted()) Fail(outcome, "load failed", "warm-up: " + s.error().message);
-        return false;
-      }
-    }
+    if (!WarmUp(visit, scenario)) return false;
     bool go_on = scenario.kind == ScenarioKind::kSweep
-                     ? Sweep(step)
-                     : MeasureStep(step, SpecOf(scenario), "").has_value();
+                     ? SweepLevels(visit, scenario)
+                     : MeasureStep(visit, scenario, SpecOf(scenario), "").has_value();
     if (!go_on) return false;
   }
   return true;
 }
 
-// Latency at sustainable load: the server's own saturation throughput from a closed loop, then
-// open-loop runs at fractions of it with latency correction. A point whose achieved rate misses
-// the offered one is saturated, not a latency figure.
-bool Run::Sweep(const Step& step) {
-  LoadSpec closed;
-  closed.duration = step.scenario.duration;
-  closed.concurrency = step.scenario.concurrency;
-  closed.keepalive = step.scenario.keepalive;
-  auto saturation = MeasureStep(step, closed, "saturation");
-  if (!saturation) return false;
-  if (!saturation->valid || saturation->rps <= 0) return true;  // nothing to sweep against
-  for (double fraction : step.scenario.load_fractions) {
-    LoadSpec open = closed;
-    open.rate = std::max(1.0, std::round(fraction * saturation->rps));
-    open.latency_correction = true;
-    // Little's law: requests in flight = rate x latency. At saturation the closed loop kept
-    // `concurrency` in flight; give the open loop four times its share, so that oha's
-    // connections are never what queues the requests.
-    open.concurrency = std::max(4, static_cast<int>(std::ceil(4 * fraction * closed.concurrency)));
-    auto point = MeasureStep(step, open, fmt::format("{:.2f}", fraction));
-    if (!point) return false;
+bool Run::WarmUp(const Visit& visit, const Scenario& scenario) {
+  if (scenario.warmup.count() <= 0) return true;
+  LoadSpec warm;
+  warm.duration = scenario.warmup;
+  warm.concurrency = scenario.concurrency;
+  warm.keepalive = scenario.keepalive;
+  RawFiles raw{dir_, visit.server.name, scenario.name + "-" + std::to_string(visit.rep)};
+  if (Status s = harness::WarmUp(warm, visit.target, raw); !s) {
+    if (!Interrupted()) Fail(visit.outcome, "load failed", "warm-up: " + s.error().message);
+    return false;
   }
   return true;
 }
 
-std::optional<Measurement> Run::MeasureStep(const Step& step, const LoadSpec& spec,
-                                            const std::string& level) {
-  const std::string& name = step.server.name;
-  std::string stem = step.scenario.name + "-" + std::to_string(step.rep);
+// Open loop at the rates fixed by the saturation pass, with latency correction. A point whose
+// backlog the requests in flight do not explain is saturated (load/open_loop.h): not a latency.
+bool Run::SweepLevels(const Visit& visit, const Scenario& scenario) {
+  const SweepRates* rates = RatesOf(visit.server.name, scenario.name);
+  if (!rates || rates->levels.empty()) return true;  // no valid saturation run to sweep against
+  for (const SweepLevelRate& level : rates->levels) {
+    if (!MeasureStep(visit, scenario, LevelSpec(scenario, level), LevelName(level.fraction))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& scenario,
+                                            const LoadSpec& spec, const std::string& level) {
+  const std::string& name = visit.server.name;
+  std::string stem = scenario.name + "-" + std::to_string(visit.rep);
   if (!level.empty()) stem += "-" + level;
-  std::string label = fmt::format("{} / {}{} #{}", name, step.scenario.name,
-                                  level.empty() ? "" : " @ " + level, step.rep);
+  std::string label = fmt::format("{} / {}{} #{}", name, scenario.name,
+                                  level.empty() ? "" : " @ " + level, visit.rep);
   progress_->Begin(label, Expected(spec));
   double cpu_before = HarnessCpuSeconds();
   auto wall_before = Clock::now();
-  auto m = Measure(spec, step.target, {dir_, name, stem}, *progress_);
+  auto m = Measure(spec, visit.target, {dir_, name, stem}, *progress_);
   harness_cpu_s_ += HarnessCpuSeconds() - cpu_before;
   measured_wall_s_ += std::chrono::duration<double>(Clock::now() - wall_before).count();
   if (!m) {
     if (!Interrupted()) {
-      Fail(step.outcome, "load failed", m.error().message, step.process.LogTail(10));
+      Fail(visit.outcome, "load failed", m.error().message, visit.process.LogTail(10));
     }
     return std::nullopt;
   }
   m->server = name;
-  m->scenario = step.scenario.name;
-  m->repetition = step.rep;
+  m->scenario = scenario.name;
+  m->repetition = visit.rep;
   m->level = level;
-  if (spec.rate && m->rps < kSaturatedBelow * *spec.rate) {
-    // A sweep point past saturation has no latency worth reporting; a fixed scenario asked for
-    // it (the reference's "corrected" run does), so it stays, explained.
-    if (!level.empty()) m->valid = false;
-    m->warnings.push_back(fmt::format(
-        "saturated: achieved {:.0f} of the {:.0f} rps offered, so the corrected latency is the "
-        "growing backlog, not the server's response time",
-        m->rps, *spec.rate));
-  }
+  // A sweep point past saturation measures nothing of the server. A fixed scenario asked for
+  // its rate (the reference's "corrected" run does), so its throughput stays; reports print
+  // "saturated" instead of its latency.
+  if (m->saturated && !level.empty()) m->valid = false;
   if (Stopping()) {
     m->valid = false;
     m->warnings.push_back("postgres died during the measurement");
     results_.measurements.push_back(*m);
     return std::nullopt;
   }
-  if (!step.process.Running()) {
+  if (!visit.process.Running()) {
     m->valid = false;
     m->warnings.push_back("the server died during the measurement");
     results_.measurements.push_back(*m);
-    Fail(step.outcome, "died under load",
-         fmt::format("{} died during scenario {}", name, step.scenario.name),
-         step.process.LogTail(10));
+    Fail(visit.outcome, "died under load",
+         fmt::format("{} died during scenario {}", name, scenario.name), visit.process.LogTail(10));
     return std::nullopt;
   }
-  progress_->End(fmt::format("{:.0f} rps, p50 {} ms, p99 {} ms, {:.1f}% ok", m->rps,
-                             m->latency.p50 ? fmt::format("{:.2f}", *m->latency.p50) : "-",
-                             m->latency.p99 ? fmt::format("{:.2f}", *m->latency.p99) : "-",
-                             100 * m->success_rate));
+  std::string latency =
+      m->saturated ? fmt::format("saturated (backlog {})", FormatBacklog(m->backlog_ms.value_or(0)))
+                   : fmt::format("p50 {} ms, p99 {} ms",
+                                 m->latency.p50 ? fmt::format("{:.2f}", *m->latency.p50) : "-",
+                                 m->latency.p99 ? fmt::format("{:.2f}", *m->latency.p99) : "-");
+  progress_->End(fmt::format("{:.0f} rps, {}, {:.1f}% ok", m->rps, latency, 100 * m->success_rate));
   results_.measurements.push_back(*m);
   Save();
   return *m;

@@ -103,6 +103,20 @@ std::optional<pid_t> ParseLoadavgLastPid(std::string_view loadavg_text) {
   return pid;
 }
 
+std::optional<CpuTimes> ParseCpuTimes(std::string_view text) {
+  if (NextToken(text) != "cpu") return std::nullopt;
+  text = text.substr(0, text.find('\n'));
+  // user nice system idle iowait irq softirq steal (guest guest_nice follow, inside user).
+  std::array<unsigned long long, 8> f{};
+  for (auto& field : f) {
+    if (!ParseTicks(NextToken(text), field)) return std::nullopt;
+  }
+  CpuTimes times;
+  times.busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
+  times.total = times.busy + f[3] + f[4];
+  return times;
+}
+
 std::vector<pid_t> ListPids() {
   std::vector<pid_t> pids;
   DIR* dir = opendir("/proc");

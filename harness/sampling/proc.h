@@ -44,6 +44,15 @@ std::optional<ResidentKib> ParseStatm(std::string_view statm_text, long page_siz
 // it stays the same, no process (or thread) has been created.
 std::optional<pid_t> ParseLoadavgLastPid(std::string_view loadavg_text);
 
+// The whole machine's CPU time, from the first line of /proc/stat ("cpu ..."), in clock ticks
+// summed over every core: busy is user, nice, system, irq, softirq and steal (guest time is
+// already inside user); total adds idle and iowait.
+struct CpuTimes {
+  unsigned long long busy = 0;
+  unsigned long long total = 0;
+};
+std::optional<CpuTimes> ParseCpuTimes(std::string_view proc_stat_text);
+
 // The pids now in /proc.
 std::vector<pid_t> ListPids();
 

@@ -25,6 +25,7 @@ ProcTable::ProcTable() : page_size_(sysconf(_SC_PAGESIZE)) {}
 ProcTable::~ProcTable() {
   for (auto& [pid, entry] : entries_) CloseFiles(entry);
   Close(&loadavg_fd_);
+  Close(&stat_fd_);
 }
 
 const std::vector<ProcStat>& ProcTable::Refresh(const std::unordered_set<pid_t>& watched) {
@@ -86,6 +87,11 @@ ResidentKib ProcTable::Resident(pid_t pid) {
     return {};
   }
   return ParseStatm(buffer_, page_size_).value_or(ResidentKib{});
+}
+
+std::optional<CpuTimes> ProcTable::MachineCpu() {
+  if (!Read("/proc/stat", &stat_fd_, true)) return std::nullopt;
+  return ParseCpuTimes(buffer_);
 }
 
 // Reads `path` into buffer_, through *fd when it is open or when `keep` asks

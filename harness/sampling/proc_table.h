@@ -42,6 +42,9 @@ class ProcTable {
   // none (a zombie) or is gone.
   ResidentKib Resident(pid_t pid);
 
+  // The machine's CPU time now (/proc/stat); empty if it cannot be read.
+  std::optional<CpuTimes> MachineCpu();
+
  private:
   struct Entry {
     ProcStat stat;
@@ -62,6 +65,7 @@ class ProcTable {
   unsigned generation_ = 0;
   std::optional<pid_t> last_pid_;
   int loadavg_fd_ = -1;
+  int stat_fd_ = -1;  // /proc/stat
   std::string buffer_;
   int kept_fds_ = 0;
   long page_size_;

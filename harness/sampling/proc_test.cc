@@ -111,6 +111,19 @@ TEST(LoadavgTest, ParsesTheLastPid) {
   EXPECT_FALSE(ParseLoadavgLastPid("0.49 4.14 6.35 1/234 19138 7\n"));
 }
 
+TEST(CpuTimesTest, BusyLeavesOutIdleAndIowait) {
+  // user nice system idle iowait irq softirq steal guest guest_nice
+  auto t = ParseCpuTimes(
+      "cpu  100 2 30 5000 40 5 6 7 50 0\ncpu0 50 1 15 2500 20 2 3 3 25 0\nintr 12345 0\n");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->busy, 100u + 2 + 30 + 5 + 6 + 7);  // guest is inside user already
+  EXPECT_EQ(t->total, t->busy + 5000 + 40);
+  EXPECT_FALSE(ParseCpuTimes("cpu0 1 2 3 4 5 6 7 8\n"));  // a core, not the machine
+  EXPECT_FALSE(ParseCpuTimes("cpu  1 2 3\n"));
+  ASSERT_TRUE(ReadFile("/proc/stat"));
+  EXPECT_TRUE(ParseCpuTimes(*ReadFile("/proc/stat")));
+}
+
 ProcStat P(pid_t pid, pid_t ppid, pid_t pgrp) {
   ProcStat p;
   p.pid = pid;

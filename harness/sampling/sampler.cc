@@ -20,6 +20,16 @@ unsigned long long TickDelta(unsigned long long now, unsigned long long then) {
   return now > then ? now - then : 0;
 }
 
+// The machine's busy time between two readings, in % of one core: the share of every core's ticks
+// that were busy, times the cores. (Not busy ticks over wall time: over a short interval the
+// ticks counted may span more or less than it.)
+double MachinePct(const CpuTimes& from, const CpuTimes& to) {
+  static const long cores = std::max(sysconf(_SC_NPROCESSORS_ONLN), 1L);
+  unsigned long long total = TickDelta(to.total, from.total);
+  if (total == 0) return 0.0;
+  return 100.0 * cores * TickDelta(to.busy, from.busy) / total;
+}
+
 }  // namespace
 
 Sampler::Sampler(std::vector<std::pair<std::string, pid_t>> groups, Duration interval)
@@ -28,6 +38,8 @@ Sampler::Sampler(std::vector<std::pair<std::string, pid_t>> groups, Duration int
   for (auto& group : groups) {
     if (group.second > 0) groups_.push_back(std::move(group));
   }
+  seen_.resize(groups_.size());
+  started_counts_.resize(groups_.size());
 }
 
 Sampler::~Sampler() { Stop(); }
@@ -70,16 +82,20 @@ void Sampler::Run() {
 
 Sampler::Sample Sampler::Take() {
   Sample sample;
+  bool baseline = samples_.empty();  // Take() runs on one thread at a time (see Run)
   if (groups_.empty()) {
     sample.at = Clock::now();
+    sample.machine = table_.MachineCpu().value_or(CpuTimes{});
     return sample;
   }
   const std::vector<ProcStat>& all = table_.Refresh(watched_);
   sample.at = Clock::now();
+  sample.machine = table_.MachineCpu().value_or(CpuTimes{});
   watched_.clear();
-  for (const auto& [name, root] : groups_) {
+  for (size_t g = 0; g < groups_.size(); ++g) {
     Reading& r = sample.readings.emplace_back();
-    for (pid_t pid : ProcessTree(root, all)) {
+    for (pid_t pid : ProcessTree(groups_[g].second, all)) {
+      if (seen_[g].insert(pid).second && !baseline) ++started_counts_[g];
       const ProcStat& p = *table_.Find(pid);
       r.ticks += p.utime + p.stime + p.cutime + p.cstime;
       ResidentKib resident = table_.Resident(pid);
@@ -88,6 +104,7 @@ Sampler::Sample Sampler::Take() {
       ++r.processes;
       watched_.insert(pid);
     }
+    r.started = started_counts_[g];
   }
   return sample;
 }
@@ -119,10 +136,33 @@ Usage Sampler::Summary(const std::string& group) const {
     }
   }
   usage.samples = static_cast<int>(samples_.size());
+  usage.processes_started = samples_.back().readings[g].started;
   usage.cpu_seconds = total / tck;
   double window = Seconds(samples_.back().at - samples_.front().at);
   if (window > 0) usage.cpu_avg_pct = 100.0 * usage.cpu_seconds / window;
   if (!have_peak) usage.cpu_peak_pct = usage.cpu_avg_pct;
+  return usage;
+}
+
+Usage Sampler::Machine() const {
+  Usage usage;
+  std::lock_guard lock(mu_);
+  if (samples_.size() < 2) return usage;
+  const double tck = static_cast<double>(ticks_per_second_);
+  const double min_interval = Seconds(interval_) / 2;
+  for (size_t i = 1; i < samples_.size(); ++i) {
+    double wall = Seconds(samples_[i].at - samples_[i - 1].at);
+    if (wall >= min_interval) {
+      usage.cpu_peak_pct =
+          std::max(usage.cpu_peak_pct, MachinePct(samples_[i - 1].machine, samples_[i].machine));
+    }
+  }
+  const CpuTimes& first = samples_.front().machine;
+  const CpuTimes& last = samples_.back().machine;
+  usage.samples = static_cast<int>(samples_.size());
+  usage.cpu_seconds = TickDelta(last.busy, first.busy) / tck;
+  usage.cpu_avg_pct = MachinePct(first, last);
+  usage.cpu_peak_pct = std::max(usage.cpu_peak_pct, usage.cpu_avg_pct);
   return usage;
 }
 
@@ -143,6 +183,11 @@ std::string Sampler::Csv() const {
       fmt::format_to(std::back_inserter(out), "{:.3f},{},{},{:.1f},{}\n", t, groups_[g].first, cpu,
                      r.rss_kib / 1024.0, r.processes);
     }
+    std::string machine;
+    if (i > 0 && wall > 0) {
+      machine = fmt::format("{:.1f}", MachinePct(samples_[i - 1].machine, samples_[i].machine));
+    }
+    fmt::format_to(std::back_inserter(out), "{:.3f},machine,{},0.0,0\n", t, machine);
   }
   return fmt::to_string(out);
 }

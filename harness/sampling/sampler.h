@@ -46,9 +46,14 @@ class Sampler {
   // while running; an unknown group gives a zero Usage.
   Usage Summary(const std::string& group) const;
 
+  // The whole machine over the same window, from /proc/stat: cpu_avg_pct is the
+  // busy share of every core (100 = one core, so 200 is all of a 2-core machine),
+  // cpu_seconds the busy time, cpu_peak_pct as for a group; no memory.
+  Usage Machine() const;
+
   // `t_s,group,cpu_pct,rss_mib,processes`, a row per group per sample, t_s
-  // relative to Start(). cpu_pct covers the interval ending at the row and is
-  // empty on the baseline rows.
+  // relative to Start(), and a `machine` row (no rss, no processes). cpu_pct
+  // covers the interval ending at the row and is empty on the baseline rows.
   std::string Csv() const;
 
  private:
@@ -58,10 +63,12 @@ class Sampler {
     long long rss_kib = 0;
     long long anon_kib = 0;
     int processes = 0;
+    int started = 0;  // processes that joined the tree since the baseline sample, so far
   };
   struct Sample {
     Clock::time_point at;
     std::vector<Reading> readings;  // parallel to groups_
+    CpuTimes machine;
   };
 
   // Only ever runs on one thread at a time: Start(), then Run(), then Stop().
@@ -72,7 +79,9 @@ class Sampler {
   Duration interval_;
   long ticks_per_second_;
   ProcTable table_;
-  std::unordered_set<pid_t> watched_;  // the trees' members at the last sample
+  std::unordered_set<pid_t> watched_;            // the trees' members at the last sample
+  std::vector<std::unordered_set<pid_t>> seen_;  // per group: every member ever sampled
+  std::vector<int> started_counts_;              // per group: members that came after the first
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

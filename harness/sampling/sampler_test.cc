@@ -152,12 +152,55 @@ TEST(SamplerTest, WritesARowPerGroupPerSample) {
   std::getline(csv, line);
   EXPECT_TRUE(line.starts_with("0.000,b,,")) << line;
   EXPECT_TRUE(line.ends_with(",3")) << line;
-  int rows = 2;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "0.000,machine,,0.0,0");
+  int rows = 3;
   while (std::getline(csv, line)) ++rows;
-  EXPECT_EQ(rows, 2 * sampler.Summary("a").samples);
+  EXPECT_EQ(rows, 3 * sampler.Summary("a").samples);
 
   EXPECT_TRUE(a.Stop(milliseconds(2000)));
   EXPECT_TRUE(b.Stop(milliseconds(2000)));
+}
+
+// The whole machine's busy CPU, from /proc/stat, in the same unit as a group's: at least what the
+// watched busy loop took, at most every core.
+TEST(SamplerTest, TheMachineIsAtLeastAsBusyAsWhatItRuns) {
+  Process spin = SpawnShell("while :; do :; done");
+  Sampler sampler({{"spin", spin.pid()}}, milliseconds(20));
+  sampler.Start();
+  std::this_thread::sleep_for(milliseconds(400));
+  sampler.Stop();
+  Usage spin_usage = sampler.Summary("spin");
+  Usage machine = sampler.Machine();
+  EXPECT_GT(spin_usage.cpu_seconds, 0);  // however busy the machine is with other work
+  // Ticks are 10 ms, read at slightly different instants for the process and the machine.
+  EXPECT_GE(machine.cpu_avg_pct, spin_usage.cpu_avg_pct - 10);
+  EXPECT_LE(machine.cpu_avg_pct, 100.0 * std::thread::hardware_concurrency() + 5);
+  EXPECT_GE(machine.cpu_seconds, spin_usage.cpu_seconds - 0.05);
+  EXPECT_EQ(machine.samples, spin_usage.samples);
+  EXPECT_TRUE(spin.Stop(milliseconds(2000)));
+}
+
+// A process that joins a watched tree after the first sample is counted: that is how a Postgres
+// backend forked by a new connection during a measurement shows.
+TEST(SamplerTest, CountsProcessesThatJoinTheTreeAfterTheFirstSample) {
+  Process shell = SpawnShell("sleep 0.2; sleep 2 & sleep 2 & wait");
+  Sampler sampler({{"shell", shell.pid()}}, milliseconds(20));
+  sampler.Start();
+  std::this_thread::sleep_for(milliseconds(500));
+  sampler.Stop();
+  // The first sleep was there from the start; the two later ones joined.
+  EXPECT_GE(sampler.Summary("shell").processes_started, 2);
+  EXPECT_TRUE(shell.Stop(milliseconds(2000)));
+
+  Process steady = SpawnShell("sleep 5");
+  std::this_thread::sleep_for(milliseconds(50));  // let the shell fork, if it does
+  Sampler quiet({{"steady", steady.pid()}}, milliseconds(20));
+  quiet.Start();
+  std::this_thread::sleep_for(milliseconds(100));
+  quiet.Stop();
+  EXPECT_EQ(quiet.Summary("steady").processes_started, 0);
+  EXPECT_TRUE(steady.Stop(milliseconds(2000)));
 }
 
 TEST(SamplerTest, StoppingWithoutStartingIsHarmless) {
