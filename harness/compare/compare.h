@@ -12,7 +12,10 @@
 // the dependence between rows. Benjamini-Hochberg (`--correction bh`) bounds instead the expected
 // share of noise among the rows called changed: once a real regression is called, its threshold
 // relaxes and noise on other servers rides along, and a gate that must name the culprit wants the
-// family-wise guarantee.
+// family-wise guarantee. gate_simulation_test.cc measures it on simulated nights of the nightly's
+// shape (60 rows, 7 repetitions, 6% spread, 1000 nights): with Holm 2.1% of noise-only nights
+// alarm and a 15% slowdown of one server is caught, and it alone, on 98.7% of nights; with BH
+// 12% of the slowdowns also blame an innocent server; uncorrected, 57% of noise-only nights alarm.
 //
 // Resolution. With n repetitions a side the exact U test cannot go below 2 / C(2n, n), and a
 // lone changed row among m must reach alpha / m (the first step of Holm and of BH alike). With
@@ -21,7 +24,7 @@
 // reach alpha / m (m: the rows judged) is decided by the effect size alone, outside the family,
 // with no p-value and no error control, and it says so; the nightly needs 7 repetitions.
 // The family is not narrowed to the rows past the threshold: that would choose it by the same data
-// the test reads.
+// the test reads (simulated the same way: 8.5% of noise-only nights alarm).
 #pragma once
 
 #include <string>
