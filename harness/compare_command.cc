@@ -17,6 +17,7 @@ namespace {
 struct CompareArgs {
   std::string base, next;
   CompareOptions options;
+  std::string correction = "holm";  // CompareOptions::correction by its CorrectionName
   std::string format = "markdown";
 };
 
@@ -41,7 +42,11 @@ int RunCompare(const CompareArgs& args) {
     std::fprintf(stderr, "harness: %s\n", next.error().message.c_str());
     return kExitBadInput;
   }
-  Comparison comparison = Compare(base->results, next->results, args.options);
+  CompareOptions options = args.options;
+  for (Correction c : {Correction::kHolm, Correction::kBenjaminiHochberg, Correction::kNone}) {
+    if (CorrectionName(c) == args.correction) options.correction = c;
+  }
+  Comparison comparison = Compare(base->results, next->results, options);
   comparison.base.label = base->label;
   comparison.base.path = base->dir.string();
   comparison.next.label = next->label;
@@ -72,8 +77,15 @@ void RegisterCompareCommand(CLI::App& app) {
       ->capture_default_str();
   compare
       ->add_option("--alpha", args->options.alpha,
-                   "significance level of the two-sided Mann-Whitney U test")
+                   "significance level of the two-sided Mann-Whitney U test, after the correction")
       ->check(CLI::Range(1e-9, 0.5))
+      ->capture_default_str();
+  compare
+      ->add_option("--correction", args->correction,
+                   "how the rows' p-values are corrected for their number: holm (noise alone "
+                   "changes any row with a chance under alpha), bh (Benjamini-Hochberg: noise "
+                   "makes up a share alpha of the rows called changed, on average) or none")
+      ->check(CLI::IsMember({"holm", "bh", "none"}))
       ->capture_default_str();
   compare->add_option("--format", args->format, "markdown or json")
       ->check(CLI::IsMember({"markdown", "json"}))

@@ -1,4 +1,5 @@
 // harness compare as a user meets it: exit 0 / 1 / 2, one-line errors naming the file.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -21,8 +22,8 @@ class CompareCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = TempDir("compare-cli");
-    base_ = Write("20261125T100000Z-aaa", test_runs::MakeRun({0.98, 0.99, 1, 1.01, 1.02}));
-    RunResults slower = test_runs::MakeRun({0.98, 0.99, 1, 1.01, 1.02});
+    base_ = Write("20261125T100000Z-aaa", test_runs::MakeRun(test_runs::Seven(1)));
+    RunResults slower = test_runs::MakeRun(test_runs::Seven(1));
     for (Measurement& m : slower.measurements) {
       if (m.server == "cpp-beast")
         m = test_runs::Measured(m.server, m.scenario, m.repetition, m.rps / 2000);
@@ -70,12 +71,34 @@ TEST_F(CompareCommandTest, ThresholdAndAlphaAreOptions) {
   CommandRun lenient = RunHarness({"compare", base_, slower_, "--threshold", "150"});
   EXPECT_EQ(lenient.exit_code, 0) << lenient.output;
   CommandRun strict = RunHarness({"compare", base_, slower_, "--alpha", "0.001"});
-  // 5 and 5 cannot reach 0.001: the effect size alone calls the halving a regression.
+  // 7 and 7 (2/3432) cannot reach 0.001 / 20 rows: the effect size alone calls the halving a
+  // regression.
   EXPECT_EQ(strict.exit_code, 1) << strict.output;
   EXPECT_NE(strict.output.find("**regressed** (effect size only)"), std::string::npos)
       << strict.output;
   CommandRun bad = RunHarness({"compare", base_, slower_, "--format", "yaml"});
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
+}
+
+TEST_F(CompareCommandTest, TheCorrectionIsAnOption) {
+  for (const char* correction : {"holm", "bh", "none"}) {
+    CommandRun run =
+        RunHarness({"compare", base_, slower_, "--format", "json", "--correction", correction});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    auto doc = nlohmann::json::parse(run.output);
+    EXPECT_EQ(doc["correction"], correction);
+    EXPECT_EQ(doc["summary"]["regressed"], 8);  // a halving passes any of them
+  }
+  EXPECT_NE(RunHarness({"compare", base_, slower_}).output.find("after Holm's correction"),
+            std::string::npos);
+  // CLI11's error, then its "Run with --help" line, as for every option.
+  for (const char* bad : {"bonferroni", "HOLM", ""}) {
+    CommandRun run = RunHarness({"compare", base_, slower_, "--correction", bad});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_TRUE(
+        run.output.starts_with(fmt::format("--correction: {} not in {{holm,bh,none}}\n", bad)))
+        << run.output;
+  }
 }
 
 TEST_F(CompareCommandTest, BadInputIsOneLineNamingTheFileAndExitTwo) {

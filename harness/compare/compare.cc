@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <set>
 
 #include "compare/mann_whitney.h"
@@ -70,26 +71,93 @@ void AppendMissing(std::vector<T>& to, const std::vector<T>& from) {
   }
 }
 
+// Whether the U test can judge the row at `level`, and if so its p-value; else the effect size
+// alone will decide.
+void Test(Row& row, double level) {
+  int n1 = static_cast<int>(row.base_values.size()), n2 = static_cast<int>(row.new_values.size());
+  if (MinimumPValue(n1, n2) < level) {
+    row.decision = Decision::kUTest;
+    row.p_value = MannWhitneyU(row.base_values, row.new_values).p_value;
+  } else {
+    row.decision = Decision::kEffectOnly;
+  }
+}
+
 void Judge(Row& row, const CompareOptions& options) {
   const MetricSpec& metric = *row.metric;
   double delta = row.new_median - row.base_median;
   bool large = std::isfinite(row.change_pct) &&
                std::abs(row.change_pct) >= options.threshold_pct * metric.threshold_factor &&
                std::abs(delta) >= metric.floor;
-  bool changed = large;
-  int n1 = static_cast<int>(row.base_values.size()), n2 = static_cast<int>(row.new_values.size());
-  if (MinimumPValue(n1, n2) < options.alpha) {
-    row.decision = Decision::kUTest;
-    row.p_value = MannWhitneyU(row.base_values, row.new_values).p_value;
-    changed = large && row.p_value < options.alpha;
-  } else {
-    row.decision = Decision::kEffectOnly;
-  }
+  bool changed = large && (row.decision != Decision::kUTest || row.p_adjusted < options.alpha);
   bool worse = metric.better == Better::kHigher ? delta < 0 : delta > 0;
   row.verdict = !changed ? Verdict::kNoChange : worse ? Verdict::kRegressed : Verdict::kImproved;
 }
 
+// Tests the rows at `judged`, corrects the p-values of those the U test could judge, and gives
+// every one its verdict.
+void JudgeAll(Comparison& c, const std::vector<size_t>& judged) {
+  const CompareOptions& options = c.options;
+  c.test_level = options.alpha;
+  if (options.correction != Correction::kNone && !judged.empty()) {
+    c.test_level /= static_cast<double>(judged.size());
+  }
+  std::vector<size_t> family;
+  std::vector<double> p_values;
+  for (size_t i : judged) {
+    Test(c.rows[i], c.test_level);
+    if (c.rows[i].decision != Decision::kUTest) continue;
+    family.push_back(i);
+    p_values.push_back(c.rows[i].p_value);
+  }
+  c.family_size = static_cast<int>(family.size());
+  std::vector<double> adjusted = AdjustPValues(p_values, options.correction);
+  for (size_t k = 0; k < family.size(); ++k) c.rows[family[k]].p_adjusted = adjusted[k];
+  for (size_t i : judged) Judge(c.rows[i], options);
+}
+
 }  // namespace
+
+std::string_view CorrectionName(Correction correction) {
+  switch (correction) {
+    case Correction::kHolm:
+      return "holm";
+    case Correction::kBenjaminiHochberg:
+      return "bh";
+    case Correction::kNone:
+      return "none";
+  }
+  return "";
+}
+
+std::vector<double> AdjustPValues(const std::vector<double>& p_values, Correction correction) {
+  const size_t m = p_values.size();
+  std::vector<double> adjusted = p_values;
+  if (correction == Correction::kNone) return adjusted;
+  std::vector<size_t> order(m);  // smallest p-value first; ties in their order
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return p_values[x] < p_values[y]; });
+  if (correction == Correction::kHolm) {
+    // The k-th smallest (k from 0) faces alpha / (m - k), and only once all smaller ones passed:
+    // the running maximum of (m - k) p.
+    double running = 0;
+    for (size_t k = 0; k < m; ++k) {
+      running = std::max(running, std::min(1.0, static_cast<double>(m - k) * p_values[order[k]]));
+      adjusted[order[k]] = running;
+    }
+  } else {
+    // The k-th smallest (k from 1) passes when any p_(j), j >= k, is at most j alpha / m: the
+    // running minimum of m p / j from the largest down.
+    double running = 1;
+    for (size_t k = m; k-- > 0;) {
+      double scaled = static_cast<double>(m) * p_values[order[k]] / static_cast<double>(k + 1);
+      running = std::min(running, std::min(1.0, scaled));
+      adjusted[order[k]] = running;
+    }
+  }
+  return adjusted;
+}
 
 std::string_view VerdictName(Verdict verdict) {
   switch (verdict) {
@@ -134,13 +202,14 @@ Comparison Compare(const RunResults& base, const RunResults& next, const Compare
     if (before && before->ok && after && !after->ok) {
       Row row;
       row.server = server;
-      row.change_pct = row.p_value = kNaN;
+      row.change_pct = row.p_value = row.p_adjusted = kNaN;
       row.verdict = Verdict::kFailed;
       row.note = after->verdict + ": " + after->failure;
       c.rows.push_back(row);
     }
   }
 
+  std::vector<size_t> judged;  // rows with both sides measured and comparable
   std::vector<Point> points = Points(next);
   auto base_points = Points(base);
   for (const Point& p : base_points) {
@@ -163,7 +232,7 @@ Comparison Compare(const RunResults& base, const RunResults& next, const Compare
         row.change_pct = row.base_median == 0
                              ? kNaN
                              : (row.new_median - row.base_median) / std::abs(row.base_median) * 100;
-        row.p_value = kNaN;
+        row.p_value = row.p_adjusted = kNaN;
         if (row.base_values.empty() || row.new_values.empty()) {
           row.verdict = Verdict::kMissing;
           row.note = row.base_values.empty() ? "not measured in the base run"
@@ -181,12 +250,13 @@ Comparison Compare(const RunResults& base, const RunResults& next, const Compare
                                  rates.first ? fmt::format("{:.0f}", *rates.first) : "no rate",
                                  rates.second ? fmt::format("{:.0f}", *rates.second) : "no rate");
         } else {
-          Judge(row, options);
+          judged.push_back(c.rows.size());
         }
         c.rows.push_back(std::move(row));
       }
     }
   }
+  JudgeAll(c, judged);
   return c;
 }
 

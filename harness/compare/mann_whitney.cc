@@ -39,9 +39,11 @@ std::pair<double, double> ExactTails(const std::vector<int>& doubled, int n1, in
   int total = std::accumulate(doubled.begin(), doubled.end(), 0);
   std::vector<std::vector<double>> ways(n1 + 1, std::vector<double>(total + 1, 0));
   ways[0][0] = 1;
+  int reach = 0;  // the largest sum of the ranks seen so far: nothing above it is counted yet
   for (int rank : doubled) {
+    reach += rank;
     for (int k = n1; k >= 1; --k) {
-      for (int s = total; s >= rank; --s) ways[k][s] += ways[k - 1][s - rank];
+      for (int s = reach; s >= rank; --s) ways[k][s] += ways[k - 1][s - rank];
     }
   }
   double all = 0, at_most = 0, at_least = 0;

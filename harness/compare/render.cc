@@ -22,6 +22,10 @@ std::string FormatChange(double pct) {
   return fmt::format("{:+.1f}%", pct);
 }
 
+std::string FormatP(double p) {
+  return std::isnan(p) ? std::string(kMissing) : FormatSignificant(p, 2);
+}
+
 std::string VerdictCell(const Row& row) {
   std::string text(VerdictName(row.verdict));
   if (row.verdict == Verdict::kRegressed || row.verdict == Verdict::kFailed) {
@@ -94,21 +98,62 @@ std::string Differences(const Comparison& c) {
   return out;
 }
 
+// "Holm", "Benjamini-Hochberg", "" with no correction.
+std::string_view CorrectionTitle(Correction correction) {
+  switch (correction) {
+    case Correction::kHolm:
+      return "Holm";
+    case Correction::kBenjaminiHochberg:
+      return "Benjamini-Hochberg";
+    case Correction::kNone:
+      break;
+  }
+  return "";
+}
+
+// The adjusted p-values' column: "Holm", "BH".
+std::string_view ShortTitle(Correction correction) {
+  return correction == Correction::kBenjaminiHochberg ? "BH" : CorrectionTitle(correction);
+}
+
 std::string Rule(const Comparison& c) {
+  const CompareOptions& o = c.options;
+  int m = c.family_size;
+  std::string correction;
+  if (o.correction == Correction::kNone) {
+    correction = fmt::format(" (no correction for the {} rows it judged)", m);
+  } else if (m == 0) {
+    correction = fmt::format(" after {}'s correction (no row here has the repetitions for it)",
+                             CorrectionTitle(o.correction));
+  } else {
+    correction = fmt::format(
+        " after {}'s correction over the {} row{} it judged (\"p ({})\": {})",
+        CorrectionTitle(o.correction), m, m == 1 ? "" : "s", ShortTitle(o.correction),
+        o.correction == Correction::kHolm
+            ? fmt::format("the chance that noise alone changes any of them stays under {}", o.alpha)
+            : fmt::format("noise makes up under {:g}% of the rows called changed, on average",
+                          100 * o.alpha));
+  }
   std::string out = fmt::format(
-      "A row changes when the two-sided Mann-Whitney U test over the repetitions gives p < {} "
+      "A row changes when the two-sided Mann-Whitney U test over the repetitions gives p < {}{} "
       "and the medians differ by at least {}% (99% latency, a noisier figure: {}%; peak memory: "
       "and by at least 1 MiB). CPU is judged per request.\n",
-      c.options.alpha, c.options.threshold_pct, 2 * c.options.threshold_pct);
+      o.alpha, correction, o.threshold_pct, 2 * o.threshold_pct);
   bool effect_only = std::any_of(c.rows.begin(), c.rows.end(),
                                  [](const Row& r) { return r.decision == Decision::kEffectOnly; });
   if (effect_only) {
     int needed = 2;
-    while (MinimumPValue(needed, needed) >= c.options.alpha && needed < 100) ++needed;
+    while (MinimumPValue(needed, needed) >= c.test_level && needed < 100) ++needed;
+    auto judged = std::count_if(c.rows.begin(), c.rows.end(),
+                                [](const Row& r) { return r.decision != Decision::kNone; });
+    std::string level = o.correction == Correction::kNone
+                            ? ""
+                            : fmt::format("{} over the {} rows judged; ", o.alpha, judged);
     out += fmt::format(
-        "\n\"Effect size only\": too few repetitions for the U test ever to reach p < {} (with "
-        "equal counts it needs {} on each side); the threshold alone decides.\n",
-        c.options.alpha, needed);
+        "\n\"Effect size only\": too few repetitions for the U test ever to reach p < {:.2g} "
+        "({}with equal counts it needs {} on each side); the threshold alone decides{}.\n",
+        c.test_level, level, needed,
+        o.correction == Correction::kNone ? "" : ", outside the correction");
   }
   return out + "\n";
 }
@@ -121,27 +166,30 @@ std::string Tables(const Comparison& c) {
     std::string label = first.point.Label();
     if (std::find(seen.begin(), seen.end(), label) != seen.end()) continue;
     seen.push_back(label);
+    bool corrected = c.options.correction != Correction::kNone;
     std::vector<std::vector<std::string>> rows;
     for (const Row& row : c.rows) {
       if (!row.metric || row.point.Label() != label) continue;
-      rows.push_back(
-          {EscapeMarkdown(row.server), std::string(row.metric->label),
-           FormatValue(*row.metric, row.base_median), FormatValue(*row.metric, row.new_median),
-           FormatChange(row.change_pct),
-           std::isnan(row.p_value) ? std::string(kMissing) : FormatSignificant(row.p_value, 2),
-           fmt::format("{} / {}", row.base_values.size(), row.new_values.size()),
-           VerdictCell(row)});
+      std::vector<std::string> cells = {EscapeMarkdown(row.server),
+                                        std::string(row.metric->label),
+                                        FormatValue(*row.metric, row.base_median),
+                                        FormatValue(*row.metric, row.new_median),
+                                        FormatChange(row.change_pct),
+                                        FormatP(row.p_value)};
+      if (corrected) cells.push_back(FormatP(row.p_adjusted));
+      cells.push_back(fmt::format("{} / {}", row.base_values.size(), row.new_values.size()));
+      cells.push_back(VerdictCell(row));
+      rows.push_back(std::move(cells));
     }
+    std::vector<Column> columns = {
+        {"Server", Align::kLeft}, {"Metric", Align::kLeft}, {"Base"}, {"New"}, {"Change"}, {"p"}};
+    if (corrected) {
+      columns.push_back({fmt::format("p ({})", ShortTitle(c.options.correction))});
+    }
+    columns.push_back({"Reps"});
+    columns.push_back({"Verdict", Align::kLeft});
     out += fmt::format("## {}\n\n", EscapeMarkdown(label));
-    out += RenderTable({{"Server", Align::kLeft},
-                        {"Metric", Align::kLeft},
-                        {"Base"},
-                        {"New"},
-                        {"Change"},
-                        {"p"},
-                        {"Reps"},
-                        {"Verdict", Align::kLeft}},
-                       rows);
+    out += RenderTable(columns, rows);
     out += "\n";
   }
   return out;
@@ -194,6 +242,7 @@ std::string RenderComparisonJson(const Comparison& c) {
                     {"new_median", Number(row.new_median)},
                     {"change_pct", Number(row.change_pct)},
                     {"p_value", Number(row.p_value)},
+                    {"p_adjusted", Number(row.p_adjusted)},
                     {"decision", decision},
                     {"verdict", VerdictName(row.verdict)},
                     {"note", row.note}});
@@ -208,6 +257,8 @@ std::string RenderComparisonJson(const Comparison& c) {
       {"new", RunJson(c.next)},
       {"alpha", c.options.alpha},
       {"threshold_pct", c.options.threshold_pct},
+      {"correction", CorrectionName(c.options.correction)},
+      {"correction_rows", c.family_size},
       {"regression", c.AnyRegression()},
       {"summary", summary},
       {"fingerprints_differ", c.fingerprints_differ},
