@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,6 +18,7 @@ use sqlx::{FromRow, Row};
 use tokio::signal::unix::{SignalKind, signal};
 
 const QUERY: &str = r#"SELECT user_id, username, email FROM "user" ORDER BY user_id LIMIT 100"#;
+const ONE_USER: &str = r#"SELECT user_id, username, email FROM "user" WHERE username = $1"#;
 
 /// How long in-flight requests get after SIGTERM/SIGINT before the process exits anyway
 /// (idle keep-alive connections would otherwise keep graceful shutdown waiting).
@@ -50,6 +51,22 @@ async fn list_users(
         .await
         .map(Json)
         .map_err(|_| (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"))
+}
+
+/// `GET /users/{username}`: one user by its unique username; 404 when there is none.
+async fn one_user(
+    State(pool): State<PgPool>,
+    Path(username): Path<String>,
+) -> Result<Json<User>, (StatusCode, &'static str)> {
+    match sqlx::query_as::<_, User>(ONE_USER)
+        .bind(username)
+        .fetch_optional(&pool)
+        .await
+    {
+        Ok(Some(user)) => Ok(Json(user)),
+        Ok(None) => Err((StatusCode::NOT_FOUND, "no such user\n")),
+        Err(_) => Err((StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")),
+    }
 }
 
 async fn not_found() -> (StatusCode, &'static str) {
@@ -123,6 +140,10 @@ async fn run(cfg: Config) -> Result<(), String> {
 
     let app = Router::new()
         .route("/", get(list_users).fallback(method_not_allowed))
+        .route(
+            "/users/{username}",
+            get(one_user).fallback(method_not_allowed),
+        )
         .fallback(not_found)
         .with_state(pool.clone());
 

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -12,6 +12,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:543
 DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "5"))
 
 QUERY = 'SELECT user_id, username, email FROM "user" ORDER BY user_id LIMIT 100'
+ONE_USER = 'SELECT user_id, username, email FROM "user" WHERE username = $1'
 
 
 class User(BaseModel):
@@ -76,3 +77,13 @@ async def database_unavailable(request: Request, exc: Exception) -> JSONResponse
 async def read_users(session: asyncpg.Connection = Depends(db_session)) -> list[dict[str, str]]:
     rows = await session.fetch(QUERY)
     return [dict(row) for row in rows]
+
+
+@app.get("/users/{username}", response_model=User)
+async def read_user(
+    username: str, session: asyncpg.Connection = Depends(db_session)
+) -> dict[str, str]:
+    row = await session.fetchrow(ONE_USER, username)
+    if row is None:
+        raise HTTPException(status_code=404, detail="no such user")
+    return dict(row)

@@ -3,7 +3,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -54,3 +54,12 @@ def read_users(db: Session = Depends(get_db)) -> list[models.User]:
     # for a connection that only a free thread could return (a stall until pool_timeout).
     db.close()
     return users
+
+
+@app.get("/users/{username}", response_model=schemas.UserOut)
+def read_user(username: str, db: Session = Depends(get_db)) -> models.User:
+    user = db.query(models.User).filter(models.User.username == username).one_or_none()
+    db.close()  # as in read_users: the connection goes back before the response is built
+    if user is None:
+        raise HTTPException(status_code=404, detail="no such user")
+    return user
