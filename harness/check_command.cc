@@ -60,7 +60,7 @@ int RunCheck(const CheckOptions& options) {
   std::filesystem::path log_dir = ClusterRoot() / ("check-" + std::to_string(getpid()));
   std::filesystem::create_directories(log_dir);
 
-  ConformanceSetup setup{db->dsn, db->cluster.get(), config->db_pool_size, *expected, log_dir};
+  ConformanceSetup setup{db->dsn, db->cluster.get(), config->db_pool_size, log_dir};
   std::vector<std::string> failures;
   int checked = 0;
   for (const ServerConfig& server : config->servers) {

@@ -28,7 +28,9 @@ void Serve(tcp::socket& socket, const std::string& keep_alive, const std::string
   boost::beast::flat_buffer buffer;
   boost::system::error_code ec;
   while (true) {
-    http::request_parser<http::empty_body> parser;
+    // A request body (a POST scenario's) is read and dropped.
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(1 << 20);
     http::read(socket, buffer, parser, ec);
     if (ec) return;
     bool again = parser.get().keep_alive();

@@ -1,4 +1,4 @@
-// The HTTP ceiling's target: a server that answers every GET with the same body from memory, so
+// The HTTP ceiling's target: a server that answers every request with the same body from memory, so
 // oha against it measures what HTTP alone costs on this machine (oha, the kernel's TCP, one
 // response) with no database and no encoding. Harness-only; run as `harness serve-body`.
 #pragma once

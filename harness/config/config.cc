@@ -3,104 +3,18 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstring>
 #include <regex>
 #include <set>
 
+#include "config/reader.h"
 #include "util/files.h"
 
 namespace harness {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Thrown only inside this file; ParseConfig turns it into an Error.
-struct ConfigError {
-  std::string message;
-};
-
-class Reader {
- public:
-  explicit Reader(fs::path file) : file_(std::move(file)) {}
-
-  [[noreturn]] void Fail(const YAML::Node& at, const std::string& key,
-                         const std::string& what) const {
-    int line = at.Mark().line;
-    std::string where = file_.string();
-    if (line >= 0) where += ":" + std::to_string(line + 1);
-    throw ConfigError{where + ": " + key + ": " + what};
-  }
-
-  void ExpectMap(const YAML::Node& node, const std::string& key,
-                 const std::set<std::string>& allowed) const {
-    if (!node.IsMap()) Fail(node, key, "expected a mapping");
-    std::set<std::string> seen;
-    for (const auto& entry : node) {
-      std::string name = entry.first.Scalar();
-      // YAML would keep the first and drop the second without a word.
-      if (!seen.insert(name).second) Fail(entry.first, Join(key, name), "given twice");
-      if (!allowed.contains(name)) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        Fail(entry.first, Join(key, name), "unknown key (expected one of: " + list + ")");
-      }
-    }
-  }
-
-  std::string String(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) Fail(node, key, "expected a string");
-    return node.Scalar();
-  }
-
-  bool Bool(const YAML::Node& node, const std::string& key) const {
-    bool value = false;
-    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-      Fail(node, key, "expected true or false, got " + Show(node));
-    }
-    return value;
-  }
-
-  long long Integer(const YAML::Node& node, const std::string& key, long long min) const {
-    long long value = 0;
-    if (!node.IsScalar() || !YAML::convert<long long>::decode(node, value)) {
-      Fail(node, key, "expected a whole number, got " + Show(node));
-    }
-    if (value < min) {
-      Fail(node, key, "must be at least " + std::to_string(min) + ", got " + Show(node));
-    }
-    return value;
-  }
-
-  double Number(const YAML::Node& node, const std::string& key) const {
-    double value = 0;
-    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !(value > 0) ||
-        value > 1e9) {
-      Fail(node, key, "expected a positive number, got " + Show(node));
-    }
-    return value;
-  }
-
-  Duration DurationValue(const YAML::Node& node, const std::string& key) const {
-    std::optional<Duration> d;
-    if (node.IsScalar()) d = ParseDuration(node.Scalar());
-    if (!d) Fail(node, key, "expected a duration such as 500ms, 30s or 2m, got " + Show(node));
-    return *d;
-  }
-
-  static std::string Join(const std::string& parent, const std::string& key) {
-    return parent.empty() ? key : parent + "." + key;
-  }
-
- private:
-  static std::string Show(const YAML::Node& node) {
-    if (node.IsScalar()) return "'" + node.Scalar() + "'";
-    if (node.IsSequence()) return "a list";
-    if (node.IsMap()) return "a mapping";
-    return "nothing";
-  }
-
-  fs::path file_;
-};
 
 // 0 when `text` is valid UTF-8, else the 1-based line of the first bad byte.
 int FirstBadUtf8Line(const std::string& text) {
@@ -118,12 +32,11 @@ int FirstBadUtf8Line(const std::string& text) {
   return 0;
 }
 
-const std::regex kNamePattern("[A-Za-z0-9][A-Za-z0-9_.-]*");
 const std::regex kCpuListPattern("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*");
 
-PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node) {
+PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node, const fs::path& base) {
   PostgresConfig pg;
-  r.ExpectMap(node, "postgres", {"dsn", "seed", "max_connections", "keep"});
+  r.ExpectMap(node, "postgres", {"dsn", "seed", "max_connections", "keep", "setup"});
   if (node["dsn"]) {
     pg.dsn = r.String(node["dsn"], "postgres.dsn");
     if (!pg.dsn.starts_with("postgres://") && !pg.dsn.starts_with("postgresql://")) {
@@ -135,6 +48,17 @@ PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node) {
     pg.max_connections = r.Integer(node["max_connections"], "postgres.max_connections", 10);
   }
   if (node["keep"]) pg.keep = r.Bool(node["keep"], "postgres.keep");
+  if (const auto& setup = node["setup"]) {
+    if (!setup.IsSequence() || setup.size() == 0) {
+      r.Fail(setup, "postgres.setup", "expected a list of SQL files, run in order");
+    }
+    for (size_t i = 0; i < setup.size(); ++i) {
+      pg.setup.push_back(r.File(setup[i], fmt::format("postgres.setup[{}]", i), base));
+    }
+    if (!pg.dsn.empty() && !pg.seed) {
+      r.Fail(setup, "postgres.setup", "runs on an external server only with postgres.seed: true");
+    }
+  }
   if (pg.seed && pg.dsn.empty()) {
     r.Fail(node["seed"], "postgres.seed",
            "applies only with postgres.dsn (the embedded "
@@ -146,12 +70,12 @@ PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node) {
 ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::string& key,
                         const fs::path& base) {
   ServerConfig s;
-  r.ExpectMap(node, key, {"name", "dir", "build", "run", "env", "ready", "enabled"});
+  r.ExpectMap(node, key, {"name", "dir", "build", "run", "env", "port", "ready", "enabled"});
   for (const char* required : {"name", "dir", "run"}) {
     if (!node[required]) r.Fail(node, Reader::Join(key, required), "missing");
   }
   s.name = r.String(node["name"], key + ".name");
-  if (!std::regex_match(s.name, kNamePattern)) {
+  if (!std::regex_match(s.name, NamePattern())) {
     r.Fail(node["name"], key + ".name", "use letters, digits, '.', '_' and '-' only");
   }
   s.dir = (base / r.String(node["dir"], key + ".dir")).lexically_normal();
@@ -167,7 +91,14 @@ ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::stri
     for (const auto& entry : env) {
       std::string name = entry.first.Scalar();
       s.env[name] = r.String(entry.second, key + ".env." + name);
+      if (Status known = CheckHarnessValues(s.env[name]); !known) {
+        r.Fail(entry.second, key + ".env." + name, known.error().message);
+      }
     }
+  }
+  if (node["port"]) {
+    s.port = static_cast<int>(r.Integer(node["port"], key + ".port", 1));
+    if (*s.port > 65535) r.Fail(node["port"], key + ".port", "a TCP port, 1 to 65535");
   }
   if (const auto& ready = node["ready"]) {
     r.ExpectMap(ready, key + ".ready", {"path", "timeout"});
@@ -185,85 +116,12 @@ ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::stri
   return s;
 }
 
-Scenario ReadScenario(const Reader& r, const YAML::Node& node, const std::string& key) {
-  Scenario s;
-  r.ExpectMap(node, key,
-              {"name", "kind", "requests", "duration", "concurrency", "keepalive", "rate",
-               "latency_correction", "warmup", "load_fractions"});
-  if (!node["name"]) r.Fail(node, key + ".name", "missing");
-  s.name = r.String(node["name"], key + ".name");
-  if (!std::regex_match(s.name, kNamePattern)) {
-    r.Fail(node["name"], key + ".name", "use letters, digits, '.', '_' and '-' only");
-  }
-  if (node["kind"]) {
-    std::string kind = r.String(node["kind"], key + ".kind");
-    if (kind == "fixed") {
-      s.kind = ScenarioKind::kFixed;
-    } else if (kind == "sweep") {
-      s.kind = ScenarioKind::kSweep;
-    } else {
-      r.Fail(node["kind"], key + ".kind", "expected fixed or sweep, got '" + kind + "'");
-    }
-  }
-  if (node["requests"]) s.requests = r.Integer(node["requests"], key + ".requests", 1);
-  if (node["duration"]) {
-    s.duration = r.DurationValue(node["duration"], key + ".duration");
-    if (s.duration->count() < 100) {
-      r.Fail(node["duration"], key + ".duration", "must be at least 100ms");
-    }
-  }
-  if (s.requests && s.duration) {
-    r.Fail(node, key, "give either requests or duration, not both");
-  }
-  if (s.kind == ScenarioKind::kFixed && !s.requests && !s.duration) {
-    r.Fail(node, key, "give requests (oha -n) or duration (oha -z)");
-  }
-  if (s.kind == ScenarioKind::kSweep && !s.duration) {
-    r.Fail(node, key + ".duration", "a sweep needs the duration of each load level");
-  }
-  if (node["concurrency"]) {
-    s.concurrency = r.Integer(node["concurrency"], key + ".concurrency", 1);
-    if (s.concurrency > 10'000) {
-      r.Fail(node["concurrency"], key + ".concurrency", "at most 10000 connections");
-    }
-  }
-  if (node["keepalive"]) s.keepalive = r.Bool(node["keepalive"], key + ".keepalive");
-  if (node["rate"]) s.rate = r.Number(node["rate"], key + ".rate");
-  if (node["latency_correction"]) {
-    s.latency_correction = r.Bool(node["latency_correction"], key + ".latency_correction");
-  }
-  if (s.latency_correction && !s.rate && s.kind == ScenarioKind::kFixed) {
-    r.Fail(node["latency_correction"], key + ".latency_correction",
-           "needs a rate: latency is corrected against the intended send times "
-           "of -q");
-  }
-  if (s.kind == ScenarioKind::kSweep && (node["rate"] || node["requests"])) {
-    r.Fail(node, key, "a sweep sets its own rates; drop rate and requests");
-  }
-  if (node["warmup"]) s.warmup = r.DurationValue(node["warmup"], key + ".warmup");
-  if (const auto& fractions = node["load_fractions"]) {
-    if (s.kind != ScenarioKind::kSweep) {
-      r.Fail(fractions, key + ".load_fractions", "applies only to kind: sweep");
-    }
-    if (!fractions.IsSequence() || fractions.size() == 0) {
-      r.Fail(fractions, key + ".load_fractions", "expected a list such as [0.25, 0.5]");
-    }
-    s.load_fractions.clear();
-    for (const auto& f : fractions) {
-      double v = r.Number(f, key + ".load_fractions");
-      if (v > 1.5) r.Fail(f, key + ".load_fractions", "a fraction of saturation, e.g. 0.5");
-      s.load_fractions.push_back(v);
-    }
-  }
-  return s;
-}
-
 void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base, Config& c) {
   if (!root.IsDefined() || root.IsNull()) r.Fail(root, "(file)", "is empty");
   r.ExpectMap(root, "",
               {"postgres", "servers", "scenarios", "repetitions", "db_pool_size", "baseline",
                "sample_interval", "pinning", "calibration", "output"});
-  if (root["postgres"]) c.postgres = ReadPostgres(r, root["postgres"]);
+  if (root["postgres"]) c.postgres = ReadPostgres(r, root["postgres"], base);
 
   const auto& servers = root["servers"];
   if (!servers) r.Fail(root, "servers", "missing (a list of servers to compare)");
@@ -288,7 +146,7 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base, Con
   std::set<std::string> scenario_names;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     std::string key = "scenarios[" + std::to_string(i) + "]";
-    c.scenarios.push_back(ReadScenario(r, scenarios[i], key));
+    c.scenarios.push_back(ReadScenario(r, scenarios[i], key, base));
     if (!scenario_names.insert(c.scenarios.back().name).second) {
       r.Fail(scenarios[i]["name"], key + ".name",
              "duplicate scenario name '" + c.scenarios.back().name + "'");
@@ -356,6 +214,34 @@ std::string OneLine(const std::string& message) {
 
 }  // namespace
 
+Status CheckHarnessValues(const std::string& text) {
+  for (size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at + 2)) {
+    size_t end = text.find('}', at);
+    std::string name = text.substr(at + 2, end == std::string::npos ? end : end - at - 2);
+    if (end == std::string::npos ||
+        std::find(kHarnessValues.begin(), kHarnessValues.end(), name) == kHarnessValues.end()) {
+      return MakeError("${{{}}} is not a value the harness gives (one of: {})", name,
+                       fmt::join(kHarnessValues, ", "));
+    }
+  }
+  return OkStatus();
+}
+
+std::string ExpandHarnessValues(const std::string& text,
+                                const std::map<std::string, std::string>& values) {
+  std::string out;
+  size_t from = 0;
+  for (size_t at = text.find("${"); at != std::string::npos; at = text.find("${", from)) {
+    size_t end = text.find('}', at);
+    if (end == std::string::npos) break;
+    out += text.substr(from, at - from);
+    auto value = values.find(text.substr(at + 2, end - at - 2));
+    out += value == values.end() ? text.substr(at, end - at + 1) : value->second;
+    from = end + 1;
+  }
+  return out + text.substr(from);
+}
+
 Result<Config> ParseConfig(const std::string& text, const fs::path& name) {
   Config config;
   config.file = name;
@@ -368,7 +254,7 @@ Result<Config> ParseConfig(const std::string& text, const fs::path& name) {
   try {
     YAML::Node root = YAML::Load(text);
     ReadRoot(reader, root, base, config);
-  } catch (const ConfigError& e) {
+  } catch (const Reader::ConfigError& e) {
     return Error{OneLine(e.message)};
   } catch (const YAML::Exception& e) {
     std::string where = name.string();

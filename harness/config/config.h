@@ -16,9 +16,12 @@ namespace harness {
 
 struct PostgresConfig {
   std::string dsn;    // empty: an embedded throwaway cluster
-  bool seed = false;  // with dsn: may the harness create and seed the table?
+  bool seed = false;  // with dsn: may the harness create and seed the tables?
   int max_connections = 1000;
   bool keep = false;  // embedded: keep the cluster directory after the run
+  // SQL files run in order on the fresh cluster (or, with seed, on the external server) instead
+  // of the built-in schema and 2000 users; absolute.
+  std::vector<std::filesystem::path> setup;
 };
 
 struct ReadyCheck {
@@ -31,9 +34,67 @@ struct ServerConfig {
   std::filesystem::path dir;  // absolute, resolved against the config file's folder
   std::string build;          // shell command run in dir; empty: nothing to build
   std::string run;            // shell command run in dir with PORT, DATABASE_URL, DB_POOL_SIZE
+  // Extra environment. Values may name the harness's values as ${NAME} (kHarnessValues), so a
+  // server that reads its DSN from another variable needs no wrapper.
   std::map<std::string, std::string> env;
+  std::optional<int> port;  // a fixed port the server listens on; empty: the harness picks one
   ReadyCheck ready;
   bool enabled = true;
+};
+
+// The values a server's env may name: ${DATABASE_URL}, ${PORT}, ${DB_POOL_SIZE}, and the DSN's
+// parts ${DB_HOST}, ${DB_PORT}, ${DB_USER}, ${DB_PASSWORD}, ${DB_NAME}.
+inline const std::vector<std::string> kHarnessValues = {"DATABASE_URL", "PORT",    "DB_POOL_SIZE",
+                                                        "DB_HOST",      "DB_PORT", "DB_USER",
+                                                        "DB_PASSWORD",  "DB_NAME"};
+
+// What a scenario sends: oha's -m, -H and -d, and one URL, a pattern of URLs or a file of them.
+struct RequestSpec {
+  std::string method = "GET";
+  std::string path = "/";            // one URL: http://127.0.0.1:PORT + path
+  std::string path_pattern;          // or a regex of paths (oha --rand-regex-url)
+  std::filesystem::path paths_file;  // or a file of paths, one per line (--urls-from-file)
+  std::vector<std::string> paths;    // its lines, read with the config
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // sent with every request (oha -d)
+  bool IsDefault() const {
+    return method == "GET" && path == "/" && path_pattern.empty() && paths.empty() &&
+           headers.empty() && body.empty();
+  }
+};
+
+// What a correct body is.
+enum class BodyKind {
+  kAny,    // not checked
+  kSql,    // the rows `sql` returns, as a JSON array of objects (or one object)
+  kJson,   // this JSON document (inline, or read from a file)
+  kShape,  // any JSON of this shape: an array of `items` objects (or one object) with `keys`
+};
+struct ExpectedBody {
+  BodyKind kind = BodyKind::kAny;
+  std::string sql;                // kSql; $1, $2... are the groups of `params` matched on the path
+  std::string params;             // kSql: a regex on the request's path
+  bool object = false;            // kSql and kShape: one object rather than an array of them
+  std::string json;               // kJson
+  std::optional<int> items;       // kShape: how many objects in the array
+  std::vector<std::string> keys;  // kShape: the keys of each object
+  // JSON objects are unordered (RFC 8259): keys may come in any order unless this is set.
+  bool ordered_keys = false;
+};
+
+// How many executions of which statements one request must cause, from pg_stat_statements.
+struct QueryExpectation {
+  std::optional<int> count;       // empty: not checked; 0 for endpoints that must not query
+  std::string matching;           // a Postgres regex (~*) on the statement; empty: any statement
+  std::optional<long long> rows;  // rows those executions return per request; empty: unchecked
+};
+
+struct Expectation {
+  int status = 200;
+  std::string content_type;  // the Content-Type's media type; empty: any
+  ExpectedBody body;
+  QueryExpectation queries;
+  int samples = 10;  // concrete requests checked for a pattern or a file of paths
 };
 
 enum class ScenarioKind { kFixed, kSweep };
@@ -51,6 +112,10 @@ struct Scenario {
   // kind: sweep — open-loop runs at these fractions of the server's own
   // saturation throughput.
   std::vector<double> load_fractions = {0.25, 0.5, 0.75, 0.9};
+  RequestSpec request;
+  // Empty: the built-in contract of servers/README.md (GET / answering the 100 first users,
+  // one query per request); see servers/contract.h.
+  std::optional<Expectation> expect;
 };
 
 // Ceilings measured in the same run, so every server's throughput can be read as a share of
@@ -89,6 +154,12 @@ Result<Config> LoadConfig(const std::filesystem::path& file);
 // The same from text already in memory; `name` stands for the file in messages
 // and resolves relative paths.
 Result<Config> ParseConfig(const std::string& text, const std::filesystem::path& name);
+
+// OK when every ${NAME} in `text` is one of kHarnessValues.
+Status CheckHarnessValues(const std::string& text);
+// `text` with each ${NAME} replaced by values[NAME] (left as it is when absent).
+std::string ExpandHarnessValues(const std::string& text,
+                                const std::map<std::string, std::string>& values);
 
 // OK when every name in `names` is a server of `config` (for --server options).
 Status CheckServerNames(const Config& config, const std::vector<std::string>& names);

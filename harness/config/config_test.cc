@@ -99,8 +99,61 @@ scenarios: [{name: s, requests: 10}]
             "axum");  // the first server when fastapi is absent
 }
 
+// A service of the user's own: its request, what a correct answer is, its port, environment and
+// data are all configuration.
+TEST(ConfigTest, RequestsExpectationsPortsAndDataAreConfiguration) {
+  auto config = LoadConfig(fs::path(PROJECT_SOURCE_DIR) / "tests/bench.custom.yaml");
+  ASSERT_TRUE(config) << config.error().message;
+  const fs::path notes = fs::path(PROJECT_SOURCE_DIR) / "tests/fixtures/notes";
+  EXPECT_EQ(config->postgres.setup,
+            (std::vector<fs::path>{notes / "schema.sql", notes / "seed.sql"}));
+  const ServerConfig& server = config->servers[0];
+  EXPECT_EQ(server.port, 47231);
+  EXPECT_EQ(server.env.at("NOTES_PG_HOST"), "${DB_HOST}");
+  const Scenario& search = config->scenarios[0];
+  EXPECT_EQ(search.request.method, "POST");
+  EXPECT_EQ(search.request.path, "/notes/search");
+  EXPECT_EQ(
+      search.request.headers,
+      (std::vector<std::pair<std::string, std::string>>{{"Content-Type", "application/json"}}));
+  EXPECT_EQ(search.request.body, R"({"tag": "red"})");
+  ASSERT_TRUE(search.expect);
+  EXPECT_EQ(search.expect->body.kind, BodyKind::kSql);
+  EXPECT_EQ(search.expect->queries.count, 1);
+  EXPECT_EQ(search.expect->queries.rows, 20);
+  const Scenario& one = config->scenarios[1];
+  EXPECT_EQ(one.request.path_pattern, "/notes/([1-9]|[1-5][0-9]|60)");
+  EXPECT_TRUE(one.expect->body.object);
+  EXPECT_EQ(one.expect->body.params, "^/notes/([0-9]+)$");
+  const Scenario& health = config->scenarios[2];
+  EXPECT_EQ(health.expect->body.kind, BodyKind::kJson);
+  EXPECT_EQ(health.expect->body.json, R"({"status":"ok"})");
+  EXPECT_EQ(health.expect->queries.count, 0);
+
+  // The bundled profiles' scenarios without a request keep the built-in contract.
+  auto quick = LoadConfig(fs::path(PROJECT_SOURCE_DIR) / "bench.quick.yaml");
+  ASSERT_TRUE(quick) << quick.error().message;
+  for (const Scenario& s : quick->scenarios) {
+    EXPECT_EQ(s.expect.has_value(), !s.request.IsDefault()) << s.name;
+  }
+  EXPECT_EQ(quick->scenarios[3].request.paths.size(), 2000u);
+  EXPECT_EQ(quick->scenarios[3].request.paths[41], "/users/user42");
+}
+
+TEST(ConfigTest, HarnessValuesExpandByName) {
+  std::map<std::string, std::string> values = {{"DB_HOST", "127.0.0.1"}, {"DB_PORT", "5432"}};
+  EXPECT_EQ(ExpandHarnessValues("host=${DB_HOST} port=${DB_PORT}", values),
+            "host=127.0.0.1 port=5432");
+  EXPECT_EQ(ExpandHarnessValues("no values", values), "no values");
+  EXPECT_EQ(ExpandHarnessValues("$HOME ${DB_HOST", values), "$HOME ${DB_HOST");
+  EXPECT_TRUE(CheckHarnessValues("${DATABASE_URL}?sslmode=disable"));
+  EXPECT_FALSE(CheckHarnessValues("${HOME}"));
+}
+
 TEST(ConfigTest, TheProjectsOwnProfilesLoad) {
-  for (const char* file : {"bench.yaml", "tests/bench.smoke.yaml"}) {
+  for (const char* file :
+       {"bench.yaml", "bench.quick.yaml", "bench.nightly.yaml", "tests/bench.smoke.yaml",
+        "tests/bench.custom.yaml", "tests/bench.sweep.yaml"}) {
     fs::path path = fs::path(PROJECT_SOURCE_DIR) / file;
     if (!fs::exists(path)) continue;
     auto config = LoadConfig(path);
@@ -143,8 +196,77 @@ std::vector<BadCase> BadCases() {
        std::string("servers: [{name: 'a b', dir: servers/axum, run: x}]\n") + kScenario,
        "servers[0].name", 1},
       {"unknown server key",
-       std::string("servers: [{name: a, dir: servers/axum, run: x, port: 1}]\n") + kScenario,
-       "servers[0].port: unknown key", 1},
+       std::string("servers: [{name: a, dir: servers/axum, run: x, prot: 1}]\n") + kScenario,
+       "servers[0].prot: unknown key", 1},
+      {"port out of range",
+       std::string("servers: [{name: a, dir: servers/axum, run: x, port: 70000}]\n") + kScenario,
+       "servers[0].port: a TCP port", 1},
+      {"env names an unknown value",
+       std::string(
+           "servers: [{name: a, dir: servers/axum, run: x, env: {PG: '${DB_HOSTNAME}'}}]\n") +
+           kScenario,
+       "servers[0].env.PG: ${DB_HOSTNAME} is not a value the harness gives", 1},
+      {"env value unclosed",
+       std::string("servers: [{name: a, dir: servers/axum, run: x, env: {PG: '${PORT'}}]\n") +
+           kScenario,
+       "servers[0].env.PG: ${PORT} is not", 1},
+      {"setup file missing", std::string("postgres: {setup: [nope.sql]}\n") + both,
+       "postgres.setup[0]: no such file", 1},
+      {"setup not a list", std::string("postgres: {setup: schema.sql}\n") + both,
+       "postgres.setup: expected a list of SQL files", 1},
+      {"request without expect",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, request: {path: /a}}]\n",
+       "scenarios[0].expect: missing", 2},
+      {"request path without slash",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, request: {path: a}, expect: {}}]\n",
+       "scenarios[0].request.path: must start with '/'", 2},
+      {"bad method",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, request: {method: 'get it'}, expect: {}}]\n",
+       "scenarios[0].request.method: expected an HTTP method", 2},
+      {"path and pattern",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, request: {path: /a, "
+                              "path_pattern: '/b'}, expect: {}}]\n",
+       "give one of path, path_pattern and paths_file", 2},
+      {"pattern not a regex",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, request: {path_pattern: '/a(['}, expect: {}}]\n",
+       "scenarios[0].request.path_pattern: not a regex", 2},
+      {"paths file missing",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, request: {paths_file: nope.txt}, expect: {}}]\n",
+       "scenarios[0].request.paths_file: no such file", 2},
+      {"header with a line break",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, request: {headers: {X-A: "
+                              "\"a\\nb\"}}, expect: {}}]\n",
+       "scenarios[0].request.headers.X-A: a header value holds no line break", 2},
+      {"status out of range",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, expect: {status: 700}}]\n",
+       "scenarios[0].expect.status: an HTTP status", 2},
+      {"two kinds of body",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, expect: {body: {sql: 'SELECT 1', json: '1'}}}]\n",
+       "scenarios[0].expect.body: give one of sql, json, file and shape", 2},
+      {"body json not JSON",
+       std::string(kServer) + "scenarios: [{name: s, requests: 5, expect: {body: {json: '{a'}}}]\n",
+       "scenarios[0].expect.body.json: not valid JSON", 2},
+      {"as neither array nor object",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, expect: {body: {sql: 'SELECT 1', as: list}}}]\n",
+       "expected array or object, got 'list'", 2},
+      {"shape without keys",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, expect: {body: {shape: {array: 3}}}}]\n",
+       "scenarios[0].expect.body.shape.keys: expected a list", 2},
+      {"queries without count",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, expect: {queries: {matching: x}}}]\n",
+       "scenarios[0].expect.queries.count: missing", 2},
+      {"params without sql",
+       std::string(kServer) +
+           "scenarios: [{name: s, requests: 5, expect: {body: {json: '1', params: '(.*)'}}}]\n",
+       "scenarios[0].expect.body.params: applies only with sql", 2},
       {"enabled not a bool",
        std::string("servers: [{name: a, dir: servers/axum, run: x, enabled: "
                    "maybe}]\n") +

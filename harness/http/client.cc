@@ -56,6 +56,7 @@ Result<std::vector<HttpResponse>> HttpExchange(int port, const std::vector<HttpR
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
     req.set(http::field::user_agent, "bench-harness");
     req.keep_alive(r.keep_alive);
+    for (const auto& [name, value] : r.headers) req.set(name, value);
     if (!r.body.empty()) req.body() = r.body;
     req.prepare_payload();
     http::write(socket, req, ec);

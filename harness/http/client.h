@@ -16,6 +16,7 @@ struct HttpRequest {
   std::string target = "/";
   bool keep_alive = true;  // false: sends Connection: close
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // beside Host and User-Agent
 };
 
 struct HttpResponse {

@@ -44,12 +44,23 @@ Result<std::string> CheckOhaVersion() {
 }
 
 LoadSpec SpecOf(const Scenario& s) {
-  return {s.requests, s.duration, s.concurrency, s.keepalive, s.rate, s.latency_correction};
+  return {s.requests, s.duration,           s.concurrency, s.keepalive,
+          s.rate,     s.latency_correction, s.request,     {}};
+}
+
+std::string UrlsFileText(const RequestSpec& request, int port) {
+  std::string text;
+  for (const std::string& path : request.paths) {
+    text += "http://127.0.0.1:" + std::to_string(port) + path + "\n";
+  }
+  return text;
 }
 
 namespace {
 
-std::vector<std::string> Arguments(const LoadSpec& spec, const std::string& url) {
+// `origin` is http://127.0.0.1:PORT; `urls_file` what --urls-from-file reads.
+std::vector<std::string> Arguments(const LoadSpec& spec, const std::string& origin,
+                                   const std::string& urls_file) {
   std::vector<std::string> args = {"oha"};
   if (spec.requests) args.insert(args.end(), {"-n", std::to_string(*spec.requests)});
   if (spec.duration) args.insert(args.end(), {"-z", FormatDuration(*spec.duration)});
@@ -61,19 +72,44 @@ std::vector<std::string> Arguments(const LoadSpec& spec, const std::string& url)
   if (spec.duration) args.push_back("-w");
   // Latency of 2xx responses apart from the others: a fast error must not flatter the figures.
   args.insert(args.end(), {"--stats-success-breakdown", "--no-tui", "--output-format", "json"});
-  args.push_back(url);
+  const RequestSpec& r = spec.request;
+  if (r.method != "GET") args.insert(args.end(), {"-m", r.method});
+  for (const auto& [name, value] : r.headers) args.insert(args.end(), {"-H", name + ": " + value});
+  if (!r.body.empty()) args.insert(args.end(), {"-d", r.body});
+  if (!r.paths.empty()) {
+    args.insert(args.end(), {"--urls-from-file", urls_file});
+  } else if (!r.path_pattern.empty()) {
+    // rand_regex generates the whole URL; the origin's dots come out as dots.
+    args.insert(args.end(), {"--rand-regex-url", origin + r.path_pattern});
+  } else {
+    args.push_back(origin + r.path);
+  }
   return args;
+}
+
+// A shell word for `arg`, quoted only where it needs to be.
+std::string ShellWord(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789-_./:=$@%+,") == std::string::npos) {
+    return arg;
+  }
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 }  // namespace
 
 std::vector<std::string> OhaArguments(const LoadSpec& spec, int port) {
-  return Arguments(spec, "http://127.0.0.1:" + std::to_string(port) + "/");
+  return Arguments(spec, "http://127.0.0.1:" + std::to_string(port), spec.urls_file.string());
 }
 
 std::string OhaCommandLine(const LoadSpec& spec) {
-  std::vector<std::string> args = Arguments(spec, "http://127.0.0.1:$PORT/");
-  return fmt::format("{}", fmt::join(args, " "));
+  std::vector<std::string> words;
+  for (const std::string& arg : Arguments(spec, "http://127.0.0.1:$PORT", "$URLS_FILE")) {
+    words.push_back(ShellWord(arg));
+  }
+  return fmt::format("{}", fmt::join(words, " "));
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // --latency-correction in -n mode, and JSON output needs ≥ 1.9.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,8 +25,15 @@ struct LoadSpec {
   bool keepalive = true;
   std::optional<double> rate;
   bool latency_correction = false;
+  RequestSpec request;  // -m, -H, -d and the URL, URL pattern or file of URLs
+  // With request.paths: the file of whole URLs oha reads (--urls-from-file), which the caller
+  // writes for the port the server listens on (UrlsFileText).
+  std::filesystem::path urls_file;
 };
 LoadSpec SpecOf(const Scenario& scenario);
+
+// The file --urls-from-file reads for `request.paths` on `port`: a whole URL per line.
+std::string UrlsFileText(const RequestSpec& request, int port);
 
 // oha's arguments for `spec` against http://127.0.0.1:port/ (JSON on stdout, no TUI, latency of
 // successful responses apart, and with -z the requests in flight at the deadline waited for).

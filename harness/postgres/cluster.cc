@@ -173,7 +173,7 @@ Result<std::unique_ptr<Cluster>> Cluster::Create(const ClusterOptions& options) 
   std::string admin =
       "postgresql://postgres@127.0.0.1:" + std::to_string(cluster->port_) + "/postgres";
   if (Status s = CreateDatabase(admin, "benchmark"); !s) return s.error();
-  if (Status s = ApplySchemaAndSeed(cluster->dsn()); !s) return s.error();
+  if (Status s = ApplySchemaAndSeed(cluster->dsn(), options.setup); !s) return s.error();
   if (options.detached) cluster->Release();
   return cluster;
 }

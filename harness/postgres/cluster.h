@@ -28,6 +28,7 @@ struct ClusterOptions {
   std::string cpu_list;         // taskset -c for the postmaster and its backends; empty: none
   bool detached = false;        // `harness db up`: runs on after we exit, until `db down`
   bool keep_directory = false;  // leave the directory (and its log) behind after stopping
+  std::vector<std::filesystem::path> setup;  // SQL files instead of the built-in schema and seed
 };
 
 class Cluster {

@@ -61,7 +61,7 @@ TEST(ClusterIntegration, StartsSeedsAndLeavesNothingBehind) {
   // pg_stat_statements is preloaded and counts what clients run.
   ASSERT_TRUE(ResetQueryCounts((*cluster)->dsn()));
   ASSERT_TRUE(RunBenchmarkQuery((*cluster)->dsn()));
-  auto counts = ReadQueryCounts((*cluster)->dsn());
+  auto counts = ReadQueryCounts((*cluster)->dsn(), kBenchmarkQueryPattern);
   ASSERT_TRUE(counts) << counts.error().message;
   EXPECT_EQ(counts->calls, 1);
   EXPECT_EQ(counts->rows, 100);

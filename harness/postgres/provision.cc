@@ -15,6 +15,7 @@ Result<Database> ProvisionDatabase(const PostgresConfig& config, const std::stri
   options.max_connections = config.max_connections;
   options.cpu_list = cpu_list;
   options.keep_directory = config.keep;
+  options.setup = config.setup;
   auto cluster = Cluster::Create(options);
   if (!cluster) return cluster.error();
   db.cluster = std::move(*cluster);

@@ -44,6 +44,9 @@ std::string RenderContext(const RunResults& results) {
   if (!results.baseline.empty()) {
     parts.push_back("baseline " + EscapeMarkdown(results.baseline));
   }
+  if (!results.data_checksum.empty()) {
+    parts.push_back("data " + EscapeMarkdown(results.data_checksum));
+  }
   if (results.harness_cpu_pct > 0) {  // sampler and bookkeeping, during the measurements
     parts.push_back(
         fmt::format("harness CPU {}% of a core", FormatSignificant(results.harness_cpu_pct, 2)));

@@ -46,9 +46,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Environment, cpu_model, cores, k
                                                 versions, git_sha, git_dirty)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, schema_version, partial, started_at,
                                                 finished_at, config_file, config_text, baseline,
-                                                scenarios, scenario_commands, fingerprint, method,
-                                                environment, abort_reason, harness_cpu_pct, servers,
-                                                measurements, ceilings, sweep_rates, server_orders)
+                                                scenarios, scenario_commands, fingerprint,
+                                                data_checksum, method, environment, abort_reason,
+                                                harness_cpu_pct, servers, measurements, ceilings,
+                                                sweep_rates, server_orders)
 
 namespace {
 

@@ -158,6 +158,7 @@ struct RunResults {
   std::vector<std::string> scenarios;                    // in bench.yaml's order
   std::map<std::string, std::string> scenario_commands;  // name → the oha command line
   std::string fingerprint;                               // hash of `method`
+  std::string data_checksum;  // of every table's rows when the run started (DataChecksum)
   // What makes two runs comparable: scenario settings, oha version and flags, CPU model, cores,
   // kernel, pool size, pinning, sample interval, the versions of Postgres, Python, rustc and g++;
   // and, as "code:<server>", each server folder's git sha and as "code:(harness)" the harness's

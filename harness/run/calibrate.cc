@@ -29,12 +29,6 @@ std::vector<const Scenario*> ClosedLoops(const Config& config) {
   return closed;
 }
 
-std::string Quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 Ceiling DatabaseCeiling(const Config& config, const CalibrationInputs& in, Progress& progress) {
   Ceiling c;
   c.kind = "database";
@@ -69,90 +63,85 @@ Ceiling DatabaseCeiling(const Config& config, const CalibrationInputs& in, Progr
   return c;
 }
 
-// Starts the body server, measures each closed-loop scenario's load against it, stops it.
-std::vector<Ceiling> HttpCeilings(const Config& config, const CalibrationInputs& in,
-                                  Progress& progress) {
-  std::vector<Ceiling> ceilings;
-  auto fail_all = [&](const std::string& why) {
-    for (const Scenario* s : ClosedLoops(config)) {
-      ceilings.push_back({.kind = "http", .scenario = s->name, .repetition = in.repetition});
-      ceilings.back().error = why;
-    }
-    progress.Log("  HTTP ceiling not measured: " + why);
-    return ceilings;
+// One closed-loop scenario's load against the body server answering its expected body.
+Ceiling HttpCeiling(const Config& config, const CalibrationInputs& in, const Scenario& scenario,
+                    Progress& progress) {
+  Ceiling c;
+  c.kind = "http";
+  c.scenario = scenario.name;
+  c.repetition = in.repetition;
+  LoadSpec spec;
+  spec.duration = config.calibration.duration;
+  spec.concurrency = scenario.concurrency;
+  spec.keepalive = scenario.keepalive;
+  spec.request = scenario.request;
+  c.command = OhaCommandLine(spec);
+  auto fail = [&](const std::string& why) {
+    c.error = why;
+    progress.Log(fmt::format("  HTTP ceiling of {} not measured: {}", scenario.name, why));
+    return c;
   };
-  fs::path dir = in.run_dir / "raw" / "calibration";
-  if (Status s = WriteFileAtomic(dir / "body.json", UsersJson(in.expected)); !s) {
-    return fail_all(s.error().message);
+  auto body = in.bodies.find(scenario.name);
+  if (body == in.bodies.end()) {
+    return fail("no body to serve: the scenario expects no particular document");
   }
+  fs::path dir = in.run_dir / "raw" / "calibration";
+  std::string file = "body-" + scenario.name + ".json";
+  if (Status s = WriteFileAtomic(dir / file, body->second); !s) return fail(s.error().message);
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return fail_all("cannot find the harness's own executable: " + ec.message());
-  int threads = 4;  // each serves one connection at a time: one per connection oha opens
-  for (const Scenario* s : ClosedLoops(config)) threads = std::max(threads, s->concurrency + 4);
+  if (ec) return fail("cannot find the harness's own executable: " + ec.message());
 
   ServerConfig target;
   target.name = "body server";
   target.dir = dir;
-  target.run = fmt::format("exec {} serve-body --body body.json --threads {}",
-                           Quoted(self.string()), threads);
+  // Each thread serves one connection at a time: one per connection oha opens, and spare.
+  target.run = fmt::format("exec {} serve-body --body {} --threads {}", ShellQuote(self.string()),
+                           file, std::max(4, scenario.concurrency + 4));
   auto port = FreePort();
-  if (!port) return fail_all(port.error().message);
+  if (!port) return fail(port.error().message);
   LaunchOptions launch{*port, "", config.db_pool_size, config.pinning.server,
                        in.run_dir / "logs" / "calibration.log"};
   auto process = ServerProcess::Start(target, launch);
-  if (!process) return fail_all(process.error().message);
+  if (!process) return fail(process.error().message);
   if (Status ready = process->WaitReady(); !ready) {
     process->Stop(2s);
-    return fail_all(ready.error().message);
+    return fail(ready.error().message);
+  }
+  if (!scenario.request.paths.empty()) {
+    spec.urls_file = dir / ("urls-" + scenario.name + ".txt");
+    if (Status s = WriteFileAtomic(spec.urls_file, UrlsFileText(scenario.request, *port)); !s) {
+      process->Stop(2s);
+      return fail(s.error().message);
+    }
   }
   MeasureTarget measure{
       *port, process->pid(), in.postgres_pid, config.sample_interval, config.pinning.oha, in.cores};
-  for (const Scenario* s : ClosedLoops(config)) {
-    if (Interrupted()) break;
-    Ceiling& c = ceilings.emplace_back();
-    c.kind = "http";
-    c.scenario = s->name;
-    c.repetition = in.repetition;
-    LoadSpec spec;
-    spec.duration = config.calibration.duration;
-    spec.concurrency = s->concurrency;
-    spec.keepalive = s->keepalive;
-    c.command = OhaCommandLine(spec);
-    progress.Begin(fmt::format("ceiling / http {} #{}", s->name, in.repetition),
-                   config.calibration.duration);
-    RawFiles raw{in.run_dir, "calibration", fmt::format("http-{}-{}", s->name, in.repetition)};
-    auto m = Measure(spec, measure, raw, progress);
-    if (!m) {
-      c.error = m.error().message;
-      progress.End("not measured: " + c.error);
-      continue;
-    }
-    c.rps = m->rps;
-    c.requests = m->successes;
-    c.latency = m->latency;
-    c.bytes_per_request = m->bytes_per_request;
-    c.target_usage = m->server_usage;
-    c.oha_usage = m->oha_usage;
-    c.machine_usage = m->machine_usage;
-    if (m->success_rate < 1) {
-      c.error = fmt::format("only {:.1f}% of requests succeeded", 100 * m->success_rate);
-    }
-    progress.End(fmt::format("{:.0f} rps", c.rps));
-  }
+  progress.Begin(fmt::format("ceiling / http {} #{}", scenario.name, in.repetition),
+                 config.calibration.duration);
+  RawFiles raw{in.run_dir, "calibration", fmt::format("http-{}-{}", scenario.name, in.repetition)};
+  auto m = Measure(spec, measure, raw, progress);
   process->Stop(2s);
-  return ceilings;
+  if (!m) {
+    c.error = m.error().message;
+    progress.End("not measured: " + c.error);
+    return c;
+  }
+  c.rps = m->rps;
+  c.requests = m->successes;
+  c.latency = m->latency;
+  c.bytes_per_request = m->bytes_per_request;
+  c.target_usage = m->server_usage;
+  c.oha_usage = m->oha_usage;
+  c.machine_usage = m->machine_usage;
+  if (m->success_rate < 1) {
+    c.error = fmt::format("only {:.1f}% of requests succeeded", 100 * m->success_rate);
+  }
+  progress.End(fmt::format("{:.0f} rps", c.rps));
+  return c;
 }
 
 }  // namespace
-
-std::string UsersJson(const std::vector<UserRow>& rows) {
-  nlohmann::ordered_json array = nlohmann::ordered_json::array();
-  for (const UserRow& row : rows) {
-    array.push_back({{"user_id", row.user_id}, {"username", row.username}, {"email", row.email}});
-  }
-  return array.dump();
-}
 
 std::vector<Ceiling> MeasureCeilings(const Config& config, const CalibrationInputs& inputs,
                                      Progress& progress) {
@@ -162,8 +151,10 @@ std::vector<Ceiling> MeasureCeilings(const Config& config, const CalibrationInpu
                            config.repetitions));
   ceilings.push_back(DatabaseCeiling(config, inputs, progress));
   if (Interrupted()) return ceilings;
-  auto http = HttpCeilings(config, inputs, progress);
-  ceilings.insert(ceilings.end(), http.begin(), http.end());
+  for (const Scenario* s : ClosedLoops(config)) {
+    if (Interrupted()) break;
+    ceilings.push_back(HttpCeiling(config, inputs, *s, progress));
+  }
   return ceilings;
 }
 

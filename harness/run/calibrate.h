@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,9 @@ namespace harness {
 struct CalibrationInputs {
   std::string dsn;
   pid_t postgres_pid = -1;  // -1: an external database, not sampled
-  std::vector<UserRow> expected;
+  // Per closed-loop scenario, what its HTTP ceiling serves: the body a correct server answers
+  // its first request with. A scenario without one (its expectation is a shape) has no ceiling.
+  std::map<std::string, std::string> bodies;
   std::filesystem::path run_dir;
   int repetition = 1;
   int cores = 1;
@@ -28,9 +31,5 @@ struct CalibrationInputs {
 
 std::vector<Ceiling> MeasureCeilings(const Config& config, const CalibrationInputs& inputs,
                                      Progress& progress);
-
-// The body of a correct answer to GET /: `rows` as a JSON array of objects with the keys in the
-// contract's order.
-std::string UsersJson(const std::vector<UserRow>& rows);
 
 }  // namespace harness

@@ -22,6 +22,7 @@
 #include "run/sweep_plan.h"
 #include "sampling/proc.h"
 #include "servers/contract.h"
+#include "servers/expect.h"
 #include "servers/server_process.h"
 #include "util/files.h"
 #include "util/interrupt.h"
@@ -35,7 +36,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kStopGrace = 5s;
-constexpr int kCountedRequests = 20;
 
 std::string UtcNow(const char* format) {
   std::time_t now = std::time(nullptr);
@@ -61,6 +61,7 @@ LoadSpec ClosedLoop(const Scenario& scenario) {
   closed.duration = scenario.duration;
   closed.concurrency = scenario.concurrency;
   closed.keepalive = scenario.keepalive;
+  closed.request = scenario.request;
   return closed;
 }
 
@@ -95,6 +96,9 @@ class Run {
   bool Scenarios(const Visit& visit);
   bool SweepLevels(const Visit& visit, const Scenario& scenario);
   bool WarmUp(const Visit& visit, const Scenario& scenario);
+  // For a scenario with a file of paths, writes the file of URLs oha reads for this server's
+  // port and names it in `spec`.
+  Status WithUrls(const Visit& visit, const Scenario& scenario, LoadSpec& spec);
   // One oha run, recorded; empty when the server (or the run) cannot go on.
   std::optional<Measurement> MeasureStep(const Visit& visit, const Scenario& scenario,
                                          const LoadSpec& spec, const std::string& level);
@@ -119,7 +123,7 @@ class Run {
   Database db_;
   std::string dsn_;
   pid_t postgres_pid_ = -1;
-  std::vector<UserRow> expected_;
+  std::map<std::string, std::string> bodies_;  // what each scenario's HTTP ceiling serves
   std::unique_ptr<Progress> progress_ = std::make_unique<Progress>();
   double harness_cpu_s_ = 0, measured_wall_s_ = 0;
 };
@@ -185,12 +189,28 @@ std::optional<int> Run::SetUp() {
   dsn_ = db_.dsn;
   if (db_.cluster) postgres_pid_ = db_.cluster->postmaster_pid();
   progress_->Log("harness: postgres ready at " + RedactDsn(dsn_));
-  auto expected = RunBenchmarkQuery(dsn_);
-  if (!expected) {
-    std::fprintf(stderr, "harness: %s\n", expected.error().message.c_str());
+  auto checksum = DataChecksum(dsn_);
+  if (!checksum) {
+    std::fprintf(stderr, "harness: %s\n", checksum.error().message.c_str());
     return 2;
   }
-  expected_ = *expected;
+  results_.data_checksum = *checksum;
+  results_.method["data"] = *checksum;
+  results_.fingerprint = Fingerprint(results_.method);
+  // The body a correct server answers each scenario's first request with; an expectation the
+  // database cannot resolve is bad input, found before any server starts.
+  for (const Scenario& s : config_.scenarios) {
+    Expectation expect = s.expect.value_or(ContractExpectation());
+    auto samples = SampleRequests(s.request, 1);
+    auto body = samples ? ExpectedDocument(expect, samples->front(), dsn_)
+                        : Result<std::optional<nlohmann::ordered_json>>(samples.error());
+    if (!body) {
+      std::fprintf(stderr, "harness: %s: scenario %s: %s\n", config_.file.c_str(), s.name.c_str(),
+                   body.error().message.c_str());
+      return 2;
+    }
+    if (*body) bodies_[s.name] = (*body)->dump();
+  }
   return std::nullopt;
 }
 
@@ -238,8 +258,7 @@ void Run::SaturationPass() {
 void Run::Repetitions() {
   for (int rep = 1; rep <= config_.repetitions && !Stopping(); ++rep) {
     auto ceilings = MeasureCeilings(
-        config_, {dsn_, postgres_pid_, expected_, dir_, rep, results_.environment.cores},
-        *progress_);
+        config_, {dsn_, postgres_pid_, bodies_, dir_, rep, results_.environment.cores}, *progress_);
     results_.ceilings.insert(results_.ceilings.end(), ceilings.begin(), ceilings.end());
     std::vector<std::string>& order = results_.server_orders.emplace_back();
     for (size_t i : Rotation(rep)) order.push_back(servers_[i]->name);
@@ -335,7 +354,7 @@ bool Run::VisitServer(size_t index, int rep, const Steps& steps) {
       return false;
     }
   }
-  auto port = FreePort();
+  auto port = server.port ? Result<int>(*server.port) : FreePort();
   if (!port) {
     Fail(outcome, "start failed", port.error().message);
     return false;
@@ -365,25 +384,36 @@ bool Run::VisitServer(size_t index, int rep, const Steps& steps) {
   return ok && outcome.ok;
 }
 
-// The response against the rows the harness read itself, then the query count.
+// Every scenario's answers against its expectation (the contract's when it declares none), then
+// the queries one request causes.
 bool Run::Verify(ServerOutcome& outcome, ServerProcess& process) {
   outcome.idle_rss_mib = TreeRssMib(process.pid());
-  auto response = HttpFetch(process.port(), {}, 10s);
-  Status verified = response ? CheckUsersResponse(*response, expected_) : Status(response.error());
-  outcome.verification = verified ? "passed" : verified.error().message;
-  if (!verified) {
-    Fail(outcome, "wrong response", verified.error().message, process.LogTail(5));
-    return false;
+  int checked = 0;
+  std::vector<std::string> uncounted;
+  for (const Scenario& scenario : config_.scenarios) {
+    Expectation expect = scenario.expect.value_or(ContractExpectation());
+    ScenarioVerification v = VerifyScenario(process.port(), dsn_, scenario, expect);
+    checked += v.checked;
+    if (!v.answers) {
+      outcome.verification = v.answers.error().message;
+      Fail(outcome, "wrong response", v.answers.error().message, process.LogTail(5));
+      return false;
+    }
+    if (!v.counts && v.counts.error().message.find("pg_stat_statements") != std::string::npos &&
+        !config_.postgres.dsn.empty()) {
+      uncounted.push_back(scenario.name);  // an external server without the extension
+    } else if (!v.counts) {
+      outcome.count_check = v.counts.error().message;
+      Fail(outcome, "query count mismatch", v.counts.error().message, process.LogTail(5));
+      return false;
+    }
   }
-  Status counted = CheckQueryCounts(process.port(), dsn_, kCountedRequests);
-  outcome.count_check = counted ? "passed" : counted.error().message;
-  if (!counted && counted.error().message.find("pg_stat_statements") != std::string::npos &&
-      !config_.postgres.dsn.empty()) {
-    outcome.count_check = "not available on this database: " + counted.error().message;
-  } else if (!counted) {
-    Fail(outcome, "query count mismatch", counted.error().message);
-    return false;
-  }
+  outcome.verification =
+      fmt::format("passed ({} answers of {} scenarios)", checked, config_.scenarios.size());
+  outcome.count_check = uncounted.empty()
+                            ? "passed"
+                            : fmt::format("not available on this database (pg_stat_statements): {}",
+                                          fmt::join(uncounted, ", "));
   return true;
 }
 
@@ -401,16 +431,24 @@ bool Run::Scenarios(const Visit& visit) {
 
 bool Run::WarmUp(const Visit& visit, const Scenario& scenario) {
   if (scenario.warmup.count() <= 0) return true;
-  LoadSpec warm;
+  LoadSpec warm = ClosedLoop(scenario);
   warm.duration = scenario.warmup;
-  warm.concurrency = scenario.concurrency;
-  warm.keepalive = scenario.keepalive;
   RawFiles raw{dir_, visit.server.name, scenario.name + "-" + std::to_string(visit.rep)};
+  if (Status s = WithUrls(visit, scenario, warm); !s) {
+    Fail(visit.outcome, "load failed", s.error().message);
+    return false;
+  }
   if (Status s = harness::WarmUp(warm, visit.target, raw); !s) {
     if (!Interrupted()) Fail(visit.outcome, "load failed", "warm-up: " + s.error().message);
     return false;
   }
   return true;
+}
+
+Status Run::WithUrls(const Visit& visit, const Scenario& scenario, LoadSpec& spec) {
+  if (scenario.request.paths.empty()) return OkStatus();
+  spec.urls_file = dir_ / "raw" / visit.server.name / (scenario.name + ".urls");
+  return WriteFileAtomic(spec.urls_file, UrlsFileText(scenario.request, visit.process.port()));
 }
 
 // Open loop at the rates fixed by the saturation pass, with latency correction. A point whose
@@ -436,7 +474,10 @@ std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& 
   progress_->Begin(label, Expected(spec));
   double cpu_before = HarnessCpuSeconds();
   auto wall_before = Clock::now();
-  auto m = Measure(spec, visit.target, {dir_, name, stem}, *progress_);
+  LoadSpec concrete = spec;
+  Status urls = WithUrls(visit, scenario, concrete);
+  auto m = urls ? Measure(concrete, visit.target, {dir_, name, stem}, *progress_)
+                : Result<Measurement>(urls.error());
   harness_cpu_s_ += HarnessCpuSeconds() - cpu_before;
   measured_wall_s_ += std::chrono::duration<double>(Clock::now() - wall_before).count();
   if (!m) {

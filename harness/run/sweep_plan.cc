@@ -37,6 +37,7 @@ LoadSpec LevelSpec(const Scenario& scenario, const SweepLevelRate& level) {
   spec.keepalive = scenario.keepalive;
   spec.rate = level.rate;
   spec.latency_correction = true;
+  spec.request = scenario.request;
   return spec;
 }
 

@@ -5,6 +5,7 @@
 
 #include "http/client.h"
 #include "servers/contract.h"
+#include "servers/expect.h"
 #include "servers/server_process.h"
 #include "util/net.h"
 
@@ -54,13 +55,24 @@ Status Expect(int port, const HttpRequest& request, int status) {
   return CheckHeaders(*response);
 }
 
-Status KeepAliveAndClose(int port, const std::vector<UserRow>& expected) {
+// GET / as the contract has it, and the document it must answer.
+struct Contract {
+  Expectation expect = ContractExpectation();
+  Sample sample{"/", {}};
+  Result<std::optional<nlohmann::ordered_json>> want = MakeError("not read");
+  Status Check(const HttpResponse& response) const {
+    if (!want) return want.error();
+    return CheckAnswer(response, expect, sample, *want);
+  }
+};
+
+Status KeepAliveAndClose(int port, const Contract& contract) {
   HttpRequest keep, close;
   close.keep_alive = false;
   auto responses = HttpExchange(port, {keep, keep, close}, 10s);
   if (!responses) return responses.error();
   for (const auto& r : *responses) {
-    if (Status s = CheckUsersResponse(r, expected); !s) return s;
+    if (Status s = contract.Check(r); !s) return s;
   }
   if (!responses->back().closed_by_server) {
     return MakeError("the connection stayed open after Connection: close");
@@ -94,12 +106,26 @@ Status AnswersWhileDatabaseIsDown(ServerProcess& server) {
   return OkStatus();
 }
 
-Status RecoversWhenDatabaseReturns(int port, const std::vector<UserRow>& expected) {
+// GET /users/{username}: one user by username, 404 for one that does not exist.
+Status OneUser(int port, const std::string& dsn) {
+  Scenario scenario;
+  scenario.name = "GET /users/{username}";
+  scenario.request.path = "/users/user1234";
+  Expectation expect = ContractExpectation();
+  expect.body.sql = R"(SELECT user_id, username, email FROM "user" WHERE username = $1)";
+  expect.body.params = "^/users/(.*)$";
+  expect.body.object = true;
+  expect.queries = {1, R"(from\s+"user"\s+where)", 1};
+  ScenarioVerification v = VerifyScenario(port, dsn, scenario, expect);
+  return v.answers ? v.counts : v.answers;
+}
+
+Status RecoversWhenDatabaseReturns(int port, const Contract& contract) {
   auto deadline = Clock::now() + kRecoverWithin;
   std::string last;
   while (Clock::now() < deadline) {
     auto response = HttpFetch(port, {}, 5s);
-    if (response && CheckUsersResponse(*response, expected)) return OkStatus();
+    if (response && contract.Check(*response)) return OkStatus();
     last = response ? "HTTP " + std::to_string(response->status) : response.error().message;
     std::this_thread::sleep_for(100ms);
   }
@@ -117,7 +143,7 @@ bool ConformanceReport::passed() const {
 ConformanceReport CheckConformance(const ServerConfig& config, const ConformanceSetup& setup) {
   ConformanceReport report{config.name, {}};
   Clauses clauses(report);
-  auto port = FreePort();
+  auto port = config.port ? Result<int>(*config.port) : FreePort();
   if (!port) {
     clauses.Fail("starts and becomes ready", port.error().message);
     return report;
@@ -133,16 +159,22 @@ ConformanceReport CheckConformance(const ServerConfig& config, const Conformance
   if (!ready) return report;
   const int p = *port;
 
+  Contract contract;
+  contract.want = ExpectedDocument(contract.expect, contract.sample, setup.dsn);
   auto first = HttpFetch(p, {}, 10s);
   clauses.Check("GET / = the 100 rows psql returns, as JSON with the required headers",
-                first ? CheckUsersResponse(*first, setup.expected) : Status(first.error()));
+                first ? contract.Check(*first) : Status(first.error()));
+  clauses.Check("GET /users/{username} = that user as a JSON object, one query",
+                OneUser(p, setup.dsn));
+  clauses.Check("GET /users/nobody: 404", Expect(p, {"GET", "/users/nobody", true, ""}, 404));
   clauses.Check("unknown path: 404", Expect(p, {"GET", "/no-such-path", true, ""}, 404));
   clauses.Check("POST /: 405", Expect(p, {"POST", "/", true, "{}"}, 405));
   clauses.Check("DELETE /: 405", Expect(p, {"DELETE", "/", true, ""}, 405));
-  clauses.Check("keep-alive, then Connection: close closes", KeepAliveAndClose(p, setup.expected));
+  clauses.Check("keep-alive, then Connection: close closes", KeepAliveAndClose(p, contract));
   clauses.Check("200 concurrent requests all 200", ManyAtOnce(p));
-  clauses.Check("N requests = N executions of the query (pg_stat_statements)",
-                CheckQueryCounts(p, setup.dsn, kCountedRequests));
+  clauses.Check(
+      "N requests = N executions of the query (pg_stat_statements)",
+      CheckQueryCounts(p, setup.dsn, {contract.sample}, contract.expect.queries, kCountedRequests));
 
   const char* down = "database down: 5xx within 10s, no crash";
   const char* back = "database back: 200 within 5s";
@@ -154,7 +186,7 @@ ConformanceReport CheckConformance(const ServerConfig& config, const Conformance
   } else {
     clauses.Check(down, AnswersWhileDatabaseIsDown(*server));
     Status started = setup.cluster->StartServer();
-    clauses.Check(back, started ? RecoversWhenDatabaseReturns(p, setup.expected) : started);
+    clauses.Check(back, started ? RecoversWhenDatabaseReturns(p, contract) : started);
   }
 
   StopOutcome stop = server->Stop(kExitWithin);

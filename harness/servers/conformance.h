@@ -28,7 +28,6 @@ struct ConformanceSetup {
   std::string dsn;
   Cluster* cluster = nullptr;  // null (an external database): the database-fault clauses skip
   int pool_size = 5;
-  std::vector<UserRow> expected;  // the benchmark query as the harness read it
   std::filesystem::path log_dir;  // <server>.log goes here
 };
 

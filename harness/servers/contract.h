@@ -1,26 +1,21 @@
-// The contract of servers/README.md as checks a harness can make. `harness run` uses them to
-// verify a server before loading it; `harness check` (conformance.h) runs them all.
+// The contract of servers/README.md as checks a harness can make. It is the default expectation
+// of a scenario that declares none (servers/expect.h checks any expectation); `harness check`
+// (conformance.h) runs every clause.
 #pragma once
 
-#include <string>
-#include <vector>
-
+#include "config/config.h"
 #include "http/client.h"
-#include "postgres/database.h"
 #include "util/result.h"
 
 namespace harness {
 
-// Content-Type, Content-Length or chunked, Date.
+// HTTP framing and the headers every answer carries: Content-Length or chunked encoding (but on
+// 204 and 304), Date (RFC 9110 §6.6.1: a server with a clock sends it), and Content-Type when
+// there is a body.
 Status CheckHeaders(const HttpResponse& response);
 
-// 200, JSON, and the body equal (after parsing; keys user_id, username, email in that order) to
-// `expected`, the rows the harness itself read for the benchmark query.
-Status CheckUsersResponse(const HttpResponse& response, const std::vector<UserRow>& expected);
-
-// Sends `requests` GET / on one keep-alive connection and checks in pg_stat_statements that they
-// caused exactly that many executions of the benchmark query returning 100 rows each (a server
-// that caches, or queries twice, fails).
-Status CheckQueryCounts(int port, const std::string& dsn, int requests);
+// GET / answers 200, application/json, the rows of the benchmark query (the first 100 users by
+// user_id; keys in any order), and causes one execution of that query returning 100 rows.
+Expectation ContractExpectation();
 
 }  // namespace harness

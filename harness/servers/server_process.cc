@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "http/client.h"
+#include "postgres/database.h"
 #include "util/files.h"
 #include "util/interrupt.h"
 #include "util/net.h"
@@ -43,10 +44,21 @@ Result<ServerProcess> ServerProcess::Start(const ServerConfig& server,
   }
   spawn.cwd = server.dir;
   spawn.output = options.log;
-  spawn.env = server.env;
-  spawn.env["PORT"] = std::to_string(options.port);
-  spawn.env["DATABASE_URL"] = options.database_url;
-  spawn.env["DB_POOL_SIZE"] = std::to_string(options.pool_size);
+  // The contract's three variables are always set; the DSN's parts only where env names them.
+  std::map<std::string, std::string> values = {{"PORT", std::to_string(options.port)},
+                                               {"DATABASE_URL", options.database_url},
+                                               {"DB_POOL_SIZE", std::to_string(options.pool_size)}};
+  spawn.env = values;
+  if (!options.database_url.empty()) {
+    auto dsn = ParseDsn(options.database_url);
+    if (!dsn) return MakeError("{}: {}", server.name, dsn.error().message);
+    values.insert({{"DB_HOST", dsn->host},
+                   {"DB_PORT", dsn->port},
+                   {"DB_USER", dsn->user},
+                   {"DB_PASSWORD", dsn->password},
+                   {"DB_NAME", dsn->dbname}});
+  }
+  for (const auto& [name, value] : server.env) spawn.env[name] = ExpandHarnessValues(value, values);
   auto process = Process::Spawn(spawn);
   if (!process) return MakeError("{}: start: {}", server.name, process.error().message);
   return ServerProcess(server.name, server.ready, options, std::move(*process));

@@ -63,6 +63,12 @@ std::vector<std::string> ShellCommand(const std::string& command) {
   return {"/bin/sh", "-c", command};
 }
 
+std::string ShellQuote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 Result<Process> Process::Spawn(const SpawnOptions& options) {
   if (options.argv.empty()) return MakeError("nothing to run: empty command");
   posix_spawn_file_actions_t actions;

@@ -29,6 +29,8 @@ struct SpawnOptions {
 // Runs `command` with /bin/sh -c, as bench.yaml's build and run commands are
 // written.
 std::vector<std::string> ShellCommand(const std::string& command);
+// `text` as one single-quoted word of /bin/sh.
+std::string ShellQuote(const std::string& text);
 
 class Process {
  public:
