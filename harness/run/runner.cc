@@ -288,6 +288,7 @@ RunOutcome Run::Finish() {
   }
   if (!options_.quiet && !Interrupted()) {
     std::printf("%s\n", RenderScenarioTables(results_).c_str());
+    std::fflush(stdout);  // before the log lines on stderr, which may share its pipe
   }
   progress_->Log("harness: results in " + dir_.string());
   if (Interrupted()) {
