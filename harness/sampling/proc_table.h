@@ -20,7 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "sampling/proc.h"
+#include "util/proc.h"
 
 namespace harness {
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "sampling/proc.h"
+#include "util/proc.h"
 
 namespace harness {
 namespace {

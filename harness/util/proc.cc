@@ -1,4 +1,4 @@
-#include "sampling/proc.h"
+#include "util/proc.h"
 
 #include <dirent.h>
 

@@ -1,4 +1,4 @@
-#include "sampling/proc.h"
+#include "util/proc.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
