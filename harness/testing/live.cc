@@ -8,12 +8,13 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <set>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "testing/cli.h"
 #include "util/files.h"
+#include "util/proc.h"
 
 namespace harness {
 
@@ -23,30 +24,20 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::optional<ProcInfo> ReadProc(pid_t pid) {
-  std::string line;
-  if (!ReadProcFile(pid, "stat", line)) return std::nullopt;
-  // The command name (field 2) may hold spaces and parentheses: parse from the last ')'.
-  auto open = line.find('('), close = line.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close + 2 >= line.size()) {
-    return std::nullopt;
-  }
-  ProcInfo p;
-  p.pid = pid;
-  p.comm = line.substr(open + 1, close - open - 1);
-  std::istringstream rest(line.substr(close + 2));
-  std::string state, field;
-  rest >> state >> p.ppid >> p.pgid;
-  if (state == "Z") return std::nullopt;
-  for (int i = 6; i <= 21 && rest >> field; ++i) {  // up to field 21; 22 is starttime
-  }
-  rest >> p.start_ticks;
+ProcInfo Info(const ProcStat& stat) {
+  ProcInfo p{stat.pid, stat.ppid, stat.pgrp, stat.start_time, stat.comm, ""};
   std::string args;
-  ReadProcFile(pid, "cmdline", args);  // empty for kernel threads
+  ReadProcFile(p.pid, "cmdline", args);  // empty for kernel threads
   for (char& c : args) c = c == '\0' ? ' ' : c;
   while (!args.empty() && args.back() == ' ') args.pop_back();
   p.cmdline = args;
   return p;
+}
+
+std::optional<ProcInfo> ReadProc(pid_t pid) {
+  auto stat = ReadProcStat(pid);
+  if (!stat || stat->state == 'Z') return std::nullopt;
+  return Info(*stat);
 }
 
 // socket inode → local address and port, for sockets in state LISTEN (0A).
@@ -90,35 +81,20 @@ std::map<unsigned long, std::pair<std::string, int>> ListeningInodes() {
 
 std::vector<ProcInfo> ProcessTable() {
   std::vector<ProcInfo> table;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (auto p = ReadProc(std::stoi(name))) table.push_back(std::move(*p));
+  for (const ProcStat& p : ReadAllProcesses()) {
+    if (p.state != 'Z') table.push_back(Info(p));
   }
   return table;
 }
 
 std::vector<ProcInfo> Descendants(pid_t root) {
-  std::vector<ProcInfo> table = ProcessTable();
-  std::set<pid_t> found = {root};
-  std::set<pid_t> groups;
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const ProcInfo& p : table) {
-      if (!found.contains(p.pid) && found.contains(p.ppid)) {
-        found.insert(p.pid);
-        grew = true;
-      }
-    }
-  }
-  for (const ProcInfo& p : table) {
-    if (found.contains(p.pid) && p.pid != root && p.pgid != getpgrp()) groups.insert(p.pgid);
-  }
+  std::vector<ProcStat> all = ReadAllProcesses();
+  std::unordered_map<pid_t, const ProcStat*> by_pid;
+  for (const ProcStat& p : all) by_pid[p.pid] = &p;
   std::vector<ProcInfo> out;
-  for (const ProcInfo& p : table) {
-    if (p.pid == root) continue;
-    if (found.contains(p.pid) || groups.contains(p.pgid)) out.push_back(p);
+  for (pid_t pid : ProcessTree(root, all)) {
+    const ProcStat& p = *by_pid.at(pid);
+    if (pid != root && p.state != 'Z') out.push_back(Info(p));
   }
   return out;
 }

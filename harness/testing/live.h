@@ -30,8 +30,8 @@ struct ProcInfo {
 
 // Every live (not zombie) process.
 std::vector<ProcInfo> ProcessTable();
-// The live descendants of `root` (not root itself), and every other member of their process
-// groups: a server's children stay in its group even when their parent has gone.
+// The live members of ProcessTree(root) but root itself: its descendants, and the members of
+// process groups they lead (a server's children stay in its group when their parent has gone).
 std::vector<ProcInfo> Descendants(pid_t root);
 // Those of `procs` still running (same pid, same start time).
 std::vector<ProcInfo> StillRunning(const std::vector<ProcInfo>& procs);

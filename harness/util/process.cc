@@ -12,6 +12,7 @@
 
 #include "util/files.h"
 #include "util/interrupt.h"
+#include "util/proc.h"
 
 extern char** environ;
 
@@ -39,22 +40,6 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   for (auto& s : strings) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
-}
-
-// Reads field 5 (pgrp) and 3 (state) of /proc/<pid>/stat; the command name in
-// field 2 may hold spaces and parentheses, so parse from the last ')'.
-bool ReadGroupAndState(pid_t pid, pid_t* pgrp, char* state) {
-  std::string line;
-  if (!ReadProcFile(pid, "stat", line)) return false;
-  auto close = line.rfind(')');
-  if (close == std::string::npos || close + 2 >= line.size()) return false;
-  *state = line[close + 2];
-  int ppid = 0, group = 0;
-  if (std::sscanf(line.c_str() + close + 3, "%d %d", &ppid, &group) != 2) {
-    return false;
-  }
-  *pgrp = group;
-  return true;
 }
 
 }  // namespace
@@ -197,25 +182,15 @@ std::string CommandOutput(const std::string& command) {
 
 std::vector<pid_t> ProcessGroupMembers(pid_t pgid) {
   std::vector<pid_t> members;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
-      continue;
-    }
-    pid_t pid = std::stoi(name), group = 0;
-    char state = 0;
-    if (ReadGroupAndState(pid, &group, &state) && group == pgid && state != 'Z') {
-      members.push_back(pid);
-    }
+  for (const ProcStat& p : ReadAllProcesses()) {
+    if (p.pgrp == pgid && p.state != 'Z') members.push_back(p.pid);
   }
   return members;
 }
 
 bool ProcessAlive(pid_t pid) {
-  pid_t group = 0;
-  char state = 0;
-  return pid > 0 && ReadGroupAndState(pid, &group, &state) && state != 'Z';
+  auto stat = pid > 0 ? ReadProcStat(pid) : std::nullopt;
+  return stat && stat->state != 'Z';
 }
 
 }  // namespace harness
