@@ -28,23 +28,6 @@ constexpr int kExitSigint = 128 + SIGINT;
 // The README's promise: Ctrl-C stops everything within seconds.
 constexpr auto kInterruptDeadline = 5s;
 
-// A run's --output folder; removed at the end of the test.
-class OutputDir {
- public:
-  OutputDir() : path_(TempDir("harness-faults")) {}
-  ~OutputDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  // The one run directory `harness run` made, or empty.
-  fs::path RunDir() const {
-    std::vector<fs::path> dirs;
-    for (const auto& entry : fs::directory_iterator(path_)) dirs.push_back(entry.path());
-    return dirs.size() == 1 ? dirs[0] : fs::path();
-  }
-
- private:
-  fs::path path_;
-};
-
 // Runs `f` at the end of the scope, however the test leaves it (ASSERT returns early).
 class Defer {
  public:
@@ -54,52 +37,6 @@ class Defer {
  private:
   std::function<void()> f_;
 };
-
-// Cluster directories whose owner file names `pid`.
-std::vector<fs::path> ClustersOwnedBy(pid_t pid) {
-  std::vector<fs::path> found;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(ClusterRoot(), ec)) {
-    auto owner = ReadFile(entry.path() / "owner");
-    if (owner && owner->find("pid=" + std::to_string(pid) + "\n") != std::string::npos) {
-      found.push_back(entry.path());
-    }
-  }
-  return found;
-}
-
-// Polls the harness's descendants until one matches; empty after `timeout`.
-template <typename Match>
-std::optional<ProcInfo> WaitForDescendant(LiveHarness& h, Match match,
-                                          std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    for (const ProcInfo& p : Descendants(h.pid())) {
-      if (match(p)) return p;
-    }
-    std::this_thread::sleep_for(5ms);
-  }
-  return std::nullopt;
-}
-
-auto Named(const std::string& comm) {
-  return [comm](const ProcInfo& p) { return p.comm == comm; };
-}
-
-// The postmaster: the harness's own child (setpriv execs it), unlike initdb's postgres.
-auto Postmaster(pid_t harness) {
-  return [harness](const ProcInfo& p) { return p.comm == "postgres" && p.ppid == harness; };
-}
-
-// After the harness has exited: nothing it started runs on, and nothing it made is left in the
-// cluster root.
-void ExpectNothingLeft(LiveHarness& h) {
-  auto left = StillRunning(h.Seen());
-  EXPECT_TRUE(left.empty()) << "still running after the harness exited:" << Describe(left);
-  KillStillRunning(left);
-  auto clusters = ClustersOwnedBy(h.pid());
-  EXPECT_TRUE(clusters.empty()) << "cluster directory left behind: " << clusters[0];
-}
 
 // SIGINT now, then the promises of README "What harness run does": exit 130 within 5 s, nothing
 // left running, results.json whole (it parses) and marked partial. Returns what it parsed.
@@ -151,7 +88,7 @@ TEST(FaultsEndToEnd, InterruptWhilePostgresStarts) {
     auto h = LiveHarness::Start({"run", kFaults + "verdicts.yaml", "--output", out.str()});
     ASSERT_TRUE(h);
     auto found = m.initdb ? WaitForDescendant(*h, Named("initdb"), 30s)
-                          : WaitForDescendant(*h, Postmaster(h->pid()), 30s);
+                          : WaitForDescendant(*h, IsPostmaster, 30s);
     ASSERT_TRUE(found) << "never saw " << m.what << ":\n" << h->Output();
     std::this_thread::sleep_for(m.after);
     auto results = InterruptAndCheck(*h, out);
@@ -244,7 +181,7 @@ TEST(FaultsEndToEnd, PostgresKilledMidRunStopsTheRunBlamingNoServer) {
       {"run", kFaults + "two-servers.yaml", "--no-build", "--output", out.str()});
   ASSERT_TRUE(h);
   ASSERT_TRUE(h->WaitForOutput("victim / load #1: running", 60s)) << h->Output();
-  auto postmaster = WaitForDescendant(*h, Postmaster(h->pid()), 1s);
+  auto postmaster = WaitForDescendant(*h, IsPostmaster, 1s);
   ASSERT_TRUE(postmaster) << "no postmaster under the harness";
   std::this_thread::sleep_for(500ms);
   h->Observe();  // the backends too: they must go with it
@@ -328,7 +265,7 @@ TEST(FaultsEndToEnd, WhatAKilledHarnessLeftIsCleanedByTheNext) {
   ASSERT_TRUE(h->WaitForOutput("  building", 60s)) << h->Output();
   auto stale_dirs = ClustersOwnedBy(h->pid());
   ASSERT_EQ(stale_dirs.size(), 1u);
-  auto postmaster = WaitForDescendant(*h, Postmaster(h->pid()), 1s);
+  auto postmaster = WaitForDescendant(*h, IsPostmaster, 1s);
   ASSERT_TRUE(postmaster);
   h->Observe();
   for (const ProcInfo& p : h->Seen()) {

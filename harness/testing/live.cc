@@ -1,6 +1,7 @@
 #include "testing/live.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "postgres/cluster.h"
 #include "testing/cli.h"
 #include "util/files.h"
 #include "util/proc.h"
@@ -214,6 +216,62 @@ std::vector<ProcInfo> LiveHarness::Seen() const {
   std::vector<ProcInfo> all;
   for (const auto& [key, p] : seen_) all.push_back(p);
   return all;
+}
+
+OutputDir::OutputDir() : path_(TempDir("harness-run")) {}
+
+OutputDir::~OutputDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+fs::path OutputDir::RunDir() const {
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path_, ec)) dirs.push_back(entry.path());
+  return dirs.size() == 1 ? dirs[0] : fs::path();
+}
+
+std::vector<fs::path> ClustersOwnedBy(pid_t pid) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ClusterRoot(), ec)) {
+    auto owner = ReadFile(entry.path() / "owner");
+    if (owner && owner->find("pid=" + std::to_string(pid) + "\n") != std::string::npos) {
+      found.push_back(entry.path());
+    }
+  }
+  return found;
+}
+
+std::optional<ProcInfo> WaitForDescendant(LiveHarness& h,
+                                          const std::function<bool(const ProcInfo&)>& match,
+                                          std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    for (const ProcInfo& p : Descendants(h.pid())) {
+      if (match(p)) return p;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return std::nullopt;
+}
+
+std::function<bool(const ProcInfo&)> Named(const std::string& comm) {
+  return [comm](const ProcInfo& p) { return p.comm == comm; };
+}
+
+bool IsPostmaster(const ProcInfo& p) {
+  return p.comm == "postgres" && p.cmdline.find(" -D ") != std::string::npos &&
+         p.cmdline.find(" -p ") != std::string::npos;
+}
+
+void ExpectNothingLeft(LiveHarness& h) {
+  auto left = StillRunning(h.Seen());
+  EXPECT_TRUE(left.empty()) << "still running after the harness exited:" << Describe(left);
+  KillStillRunning(left);
+  auto clusters = ClustersOwnedBy(h.pid());
+  EXPECT_TRUE(clusters.empty()) << "cluster directory left behind: " << clusters[0];
 }
 
 }  // namespace harness
