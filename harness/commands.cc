@@ -59,7 +59,7 @@ int RunCommandLine(int argc, char** argv) {
   } catch (...) {
     std::fprintf(stderr, "harness: unexpected error\n");
   }
-  return code;
+  return ExitCode(code);
 }
 
 }  // namespace harness

@@ -42,7 +42,7 @@ void RegisterDbCommands(CLI::App& app) {
     auto removed = DestroyDetachedClusters(*dir);
     if (!removed) {
       std::fprintf(stderr, "harness: %s\n", removed.error().message.c_str());
-      return kExitFailure;
+      return kExitBadInput;
     }
     std::fprintf(stderr, "harness: stopped and removed %d cluster(s)\n", *removed);
     return kExitOk;

@@ -20,6 +20,7 @@
 #include "run/progress.h"
 #include "servers/contract.h"
 #include "servers/server_process.h"
+#include "util/exit_code.h"
 #include "util/files.h"
 #include "util/interrupt.h"
 #include "util/net.h"
@@ -134,7 +135,7 @@ RunOutcome Run::Go() {
   auto oha = CheckOhaVersion();
   if (!oha) {
     std::fprintf(stderr, "harness: %s\n", oha.error().message.c_str());
-    return {2, {}};
+    return {kExitBadInput, {}};
   }
   results_.started_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
   results_.config_file = config_.file.string();
@@ -155,7 +156,7 @@ RunOutcome Run::Go() {
   }
   if (servers.empty()) {
     std::fprintf(stderr, "harness: %s: no servers enabled\n", config_.file.c_str());
-    return {2, {}};
+    return {kExitBadInput, {}};
   }
 
   std::string sha = results_.environment.git_sha;
@@ -168,7 +169,7 @@ RunOutcome Run::Go() {
   if (!db) {
     std::fprintf(stderr, "harness: %s\n", db.error().message.c_str());
     Save();
-    return {Interrupted() ? 128 + InterruptSignal() : 2, dir_};
+    return {kExitBadInput, dir_};
   }
   db_ = std::move(*db);
   dsn_ = db_.dsn;
@@ -178,7 +179,7 @@ RunOutcome Run::Go() {
   auto expected = RunBenchmarkQuery(dsn_);
   if (!expected) {
     std::fprintf(stderr, "harness: %s\n", expected.error().message.c_str());
-    return {2, dir_};
+    return {kExitBadInput, dir_};
   }
   expected_ = *expected;
 
@@ -221,11 +222,8 @@ RunOutcome Run::Go() {
     std::printf("%s\n", RenderScenarioTables(results_).c_str());
   }
   progress_->Log("harness: results in " + dir_.string());
-  if (Interrupted()) {
-    progress_->Log("harness: interrupted; results.json is marked partial");
-    return {128 + InterruptSignal(), dir_};
-  }
-  return {any_failed ? 1 : 0, dir_};
+  if (Interrupted()) progress_->Log("harness: interrupted; results.json is marked partial");
+  return {any_failed ? kExitFailure : kExitOk, dir_};
 }
 
 bool Run::Repetition(const ServerConfig& server, ServerOutcome& outcome, int rep) {
