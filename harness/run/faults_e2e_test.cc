@@ -282,12 +282,11 @@ TEST(FaultsEndToEnd, WhatAKilledHarnessLeftIsCleanedByTheNext) {
   ASSERT_FALSE(StillRunning({*postmaster}).empty())
       << "postgres should outlive a SIGKILLed harness";
 
-  CommandRun up = RunHarness({"db", "up"});
+  OutputDir scratch;
+  CommandRun up = RunHarness({"db", "up", "--dir-file", scratch.str() + "/dir"});
   EXPECT_EQ(up.exit_code, 0) << up.output;
-  if (auto from = up.output.find(") in "), to = up.output.find(';', from);
-      to != std::string::npos) {
-    up_dir = up.output.substr(from + 5, to - from - 5);
-  }
+  if (auto written = ReadFile(scratch.path() / "dir"))
+    up_dir = written->substr(0, written->find('\n'));
   EXPECT_NE(up.output.find("removed a cluster left by harness pid " + std::to_string(h->pid())),
             std::string::npos)
       << up.output;
