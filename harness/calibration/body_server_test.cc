@@ -85,7 +85,7 @@ TEST_F(ServeBodyTest, AnswersEveryRequestWithTheBodyAndStopsOnSigterm) {
   EXPECT_EQ(answered, 24);
 
   auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(server->Stop(5000ms, SIGTERM));
+  ASSERT_TRUE(server->Stop(5000ms));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << "SIGTERM, not SIGKILL, ended it";
   // It stopped serving and returned; the exit code says which signal asked it to
   // (util/exit_code.h), as for every command.

@@ -18,13 +18,13 @@
 #include "run/calibrate.h"
 #include "run/measure.h"
 #include "run/progress.h"
+#include "sampling/sampler.h"
 #include "servers/contract.h"
 #include "servers/server_process.h"
 #include "util/exit_code.h"
 #include "util/files.h"
 #include "util/interrupt.h"
 #include "util/net.h"
-#include "util/proc.h"
 
 namespace harness {
 namespace {

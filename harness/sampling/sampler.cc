@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "util/proc.h"
+#include "util/supervisor.h"
 
 namespace harness {
 namespace {
@@ -26,7 +27,11 @@ Sampler::Sampler(std::vector<std::pair<std::string, pid_t>> groups, Duration int
     : interval_(std::max(interval, Duration(1))),
       ticks_per_second_(std::max(sysconf(_SC_CLK_TCK), 1L)) {
   for (auto& group : groups) {
-    if (group.second > 0) groups_.push_back(std::move(group));
+    if (group.second <= 0) continue;
+    pid_t supervisor = SupervisorOf(group.second);
+    supervised_.push_back(supervisor > 0);
+    if (supervisor > 0) group.second = supervisor;
+    groups_.push_back(std::move(group));
   }
 }
 
@@ -77,16 +82,21 @@ Sampler::Sample Sampler::Take() {
   const std::vector<ProcStat>& all = table_.Refresh(watched_);
   sample.at = Clock::now();
   watched_.clear();
-  for (const auto& [name, root] : groups_) {
+  for (size_t g = 0; g < groups_.size(); ++g) {
     Reading& r = sample.readings.emplace_back();
+    const pid_t root = groups_[g].second;
     for (pid_t pid : ProcessTree(root, all)) {
       const ProcStat& p = *table_.Find(pid);
+      watched_.insert(pid);
+      if (pid == root && supervised_[g]) {
+        r.ticks += p.cutime + p.cstime;  // the supervisor: only what it reaped
+        continue;
+      }
       r.ticks += p.utime + p.stime + p.cutime + p.cstime;
       ResidentKib resident = table_.Resident(pid);
       r.rss_kib += resident.rss;
       r.anon_kib += resident.anon;
       ++r.processes;
-      watched_.insert(pid);
     }
   }
   return sample;
@@ -145,6 +155,15 @@ std::string Sampler::Csv() const {
     }
   }
   return fmt::to_string(out);
+}
+
+double TreeRssMib(pid_t root) {
+  const pid_t supervisor = SupervisorOf(root);
+  long long kib = 0;
+  for (pid_t pid : ProcessTree(supervisor > 0 ? supervisor : root, ReadAllProcesses())) {
+    if (pid != supervisor) kib += ReadVmRssKib(pid).value_or(0);
+  }
+  return static_cast<double>(kib) / 1024.0;
 }
 
 }  // namespace harness

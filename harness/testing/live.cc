@@ -164,6 +164,8 @@ std::unique_ptr<LiveHarness> LiveHarness::Start(const std::vector<std::string>& 
   spawn.argv = {HARNESS_BINARY};
   spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
   spawn.output = dir / "output.txt";
+  // Its own parent, as when a user runs it: what it starts is under its supervisors, not ours.
+  spawn.lifetime = SpawnOptions::Lifetime::kUnsupervised;
   auto process = Process::Spawn(spawn);
   if (!process) return nullptr;
   return std::unique_ptr<LiveHarness>(new LiveHarness(std::move(*process), dir));
@@ -172,7 +174,7 @@ std::unique_ptr<LiveHarness> LiveHarness::Start(const std::vector<std::string>& 
 LiveHarness::~LiveHarness() {
   Observe();
   auto left = Seen();
-  process_.Stop(0ms, SIGKILL);
+  process_.Stop(0ms);
   KillStillRunning(left);
   std::error_code ec;
   fs::remove_all(dir_, ec);

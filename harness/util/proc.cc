@@ -165,12 +165,4 @@ std::vector<pid_t> ProcessTree(pid_t root, const std::vector<ProcStat>& all) {
   return tree;
 }
 
-double TreeRssMib(pid_t root) {
-  long long kib = 0;
-  for (pid_t pid : ProcessTree(root, ReadAllProcesses())) {
-    kib += ReadVmRssKib(pid).value_or(0);
-  }
-  return static_cast<double>(kib) / 1024.0;
-}
-
 }  // namespace harness

@@ -68,7 +68,4 @@ std::optional<long long> ReadVmRssKib(pid_t pid);
 // trace of them yet.
 std::vector<pid_t> ProcessTree(pid_t root, const std::vector<ProcStat>& all);
 
-// The summed VmRSS of ProcessTree(root) now, in MiB (idle RSS before load).
-double TreeRssMib(pid_t root);
-
 }  // namespace harness
