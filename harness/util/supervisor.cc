@@ -170,6 +170,7 @@ int Supervise(int argc, char** argv) {
   const int stop_signal = std::atoi(argv[3]);
   // The report is for the harness only, not for the command.
   fcntl(kSupervisorReportFd, F_SETFD, FD_CLOEXEC);
+  prctl(PR_SET_NAME, "supervisor");  // not "exe", after /proc/self/exe, in ps and top
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   prctl(PR_SET_PDEATHSIG, SIGHUP);
   // Writing the report to a harness that is gone must not kill us before we have cleaned up.
