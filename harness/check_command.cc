@@ -55,7 +55,7 @@ int RunCheck(const CheckOptions& options) {
   auto expected = RunBenchmarkQuery(db->dsn);
   if (!expected) {
     std::fprintf(stderr, "harness: %s\n", expected.error().message.c_str());
-    return kExitFailure;
+    return kExitBadInput;
   }
   std::filesystem::path log_dir = ClusterRoot() / ("check-" + std::to_string(getpid()));
   std::filesystem::create_directories(log_dir);
@@ -86,7 +86,7 @@ int RunCheck(const CheckOptions& options) {
   }
   if (Interrupted()) {
     std::fprintf(stderr, "harness: interrupted\n");
-    return kExitFailure;
+    return kExitFailure;  // ExitCode() makes it 128+N
   }
   std::printf("conformance: %d server(s) checked, %zu clause(s) failed\n", checked,
               failures.size());

@@ -5,6 +5,10 @@
 
 #include <fstream>
 
+#include "postgres/cluster.h"
+#include "util/files.h"
+#include "util/process.h"
+
 namespace harness {
 namespace {
 
@@ -56,18 +60,40 @@ TEST(Cli, RepetitionsOutOfRangeIsBadInput) {
 
 TEST(Cli, DbUpPrintsADsnAndDbDownLeavesNothing) {
   auto before = OurProcesses();
-  CommandRun up = RunHarness({"db", "up"});
+  fs::path dir_file = TempDir("harness-cli") / "cluster-dir";
+  CommandRun up = RunHarness({"db", "up", "--dir-file", dir_file.string()});
   ASSERT_EQ(up.exit_code, 0) << up.output;
   EXPECT_NE(up.output.find("postgres://postgres@127.0.0.1:"), std::string::npos) << up.output;
   EXPECT_GT(OurProcesses().size(), before.size()) << "db up should leave postgres running";
   // Stop just this one: a cluster someone started by hand stays.
-  auto from = up.output.find(") in ");
-  auto to = up.output.find(';', from);
-  ASSERT_NE(to, std::string::npos) << up.output;
-  std::string dir = up.output.substr(from + 5, to - from - 5);
+  auto written = ReadFile(dir_file);
+  ASSERT_TRUE(written) << written.error().message;
+  std::string dir = written->substr(0, written->find('\n'));
+  EXPECT_TRUE(fs::exists(fs::path(dir) / "owner")) << dir;
   CommandRun down = RunHarness({"db", "down", "--dir", dir});
   EXPECT_EQ(down.exit_code, 0) << down.output;
   EXPECT_EQ(OurProcesses(), before);
+  fs::remove_all(dir_file.parent_path());
+}
+
+// A script that lost the directory `db up` gave it must not stop every cluster.
+TEST(Cli, DbDownWithAnEmptyOrUnknownDirIsBadInputAndStopsNothing) {
+  ClusterOptions detached;
+  detached.detached = true;  // as `db up` makes it
+  auto cluster = Cluster::Create(detached);
+  ASSERT_TRUE(cluster) << cluster.error().message;
+  const fs::path dir = (*cluster)->directory();
+  const pid_t postmaster = (*cluster)->postmaster_pid();
+  for (const std::string& bad : {std::string(), dir.string() + "-nope"}) {
+    CommandRun down = RunHarness({"db", "down", "--dir", bad});
+    EXPECT_EQ(down.exit_code, 2) << "--dir '" << bad << "': " << down.output;
+    EXPECT_EQ(Lines(down.output), 1) << down.output;
+    EXPECT_NE(down.output.find("--dir"), std::string::npos) << down.output;
+    EXPECT_TRUE(ProcessAlive(postmaster)) << "--dir '" << bad << "' stopped a cluster";
+  }
+  auto removed = DestroyDetachedClusters(dir);
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 1);
 }
 
 }  // namespace

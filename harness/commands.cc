@@ -1,6 +1,9 @@
 #include "commands.h"
 
+#include <cstdio>
+#include <exception>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "command_table.h"
@@ -13,12 +16,6 @@ std::vector<std::pair<CLI::App*, std::function<int()>>>& Table() {
   return table;
 }
 
-}  // namespace
-
-void AddCommand(CLI::App* command, std::function<int()> run) {
-  Table().emplace_back(command, std::move(run));
-}
-
 void RegisterCommands(CLI::App& app) {
   RegisterDbCommands(app);
   RegisterValidateCommand(app);
@@ -29,11 +26,40 @@ void RegisterCommands(CLI::App& app) {
   RegisterServeBodyCommand(app);
 }
 
-int RunSelectedCommand(CLI::App&) {
+int RunSelectedCommand() {
   for (auto& [command, run] : Table()) {
     if (command->parsed()) return run();
   }
   return kExitBadInput;
+}
+
+}  // namespace
+
+void AddCommand(CLI::App* command, std::function<int()> run) {
+  Table().emplace_back(command, std::move(run));
+}
+
+int RunCommandLine(int argc, char** argv) {
+  CLI::App app{
+      "Benchmark harness: web-server stacks backed by PostgreSQL, compared "
+      "honestly."};
+  app.require_subcommand(1);
+  RegisterCommands(app);
+  int code = kExitBadInput;
+  // Catching here, not letting std::terminate end the process, is what unwinds the stack: the
+  // destructors stop the servers, oha and Postgres a command had started.
+  try {
+    app.parse(argc, argv);
+    code = RunSelectedCommand();
+  } catch (const CLI::ParseError& e) {
+    code = app.exit(e) == 0 ? kExitOk : kExitBadInput;
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    std::fprintf(stderr, "harness: %s\n", what.substr(0, what.find('\n')).c_str());
+  } catch (...) {
+    std::fprintf(stderr, "harness: unexpected error\n");
+  }
+  return ExitCode(code);
 }
 
 }  // namespace harness

@@ -1,12 +1,14 @@
 // harness db up | db down: the embedded cluster on its own, for working on a
 // server by hand.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "command_table.h"
 #include "commands.h"
 #include "postgres/cluster.h"
+#include "util/files.h"
 
 namespace harness {
 
@@ -21,15 +23,29 @@ void RegisterDbCommands(CLI::App& app) {
   up->add_option("--max-connections", options->max_connections, "Postgres max_connections")
       ->check(CLI::Range(10, 100000));
   up->add_option("--cpus", options->cpu_list, "taskset CPU list for Postgres, e.g. 1");
-  AddCommand(up, [options] {
+  auto dir_file = std::make_shared<std::string>();
+  up->add_option("--dir-file", *dir_file,
+                 "also write the cluster's directory to this file, for scripts' `db down --dir`");
+  AddCommand(up, [options, dir_file] {
     options->detached = true;
     auto cluster = Cluster::Create(*options);
     if (!cluster) {
       std::fprintf(stderr, "harness: %s\n", cluster.error().message.c_str());
       return kExitBadInput;
     }
+    const std::filesystem::path& dir = (*cluster)->directory();
+    if (!dir_file->empty()) {
+      if (Status s = WriteFileAtomic(*dir_file, dir.string() + "\n"); !s) {
+        // A script could not stop it: do not leave it running.
+        std::fprintf(stderr, "harness: %s\n", s.error().message.c_str());
+        if (auto stopped = DestroyDetachedClusters(dir); !stopped) {
+          std::fprintf(stderr, "harness: %s\n", stopped.error().message.c_str());
+        }
+        return kExitBadInput;
+      }
+    }
     std::fprintf(stderr, "harness: postgres (pid %d) in %s; stop it with `harness db down`\n",
-                 static_cast<int>((*cluster)->postmaster_pid()), (*cluster)->directory().c_str());
+                 static_cast<int>((*cluster)->postmaster_pid()), dir.c_str());
     std::printf("%s\n", (*cluster)->dsn().c_str());
     return kExitOk;
   });
@@ -37,12 +53,23 @@ void RegisterDbCommands(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   CLI::App* down = db->add_subcommand(
       "down", "Stop every cluster `db up` started (or the one in --dir) and remove it");
-  down->add_option("--dir", *dir, "the cluster directory `db up` reported");
-  AddCommand(down, [dir] {
+  CLI::Option* dir_option =
+      down->add_option("--dir", *dir, "the cluster directory `db up` reported");
+  AddCommand(down, [dir, dir_option] {
+    // Without --dir every detached cluster stops: an empty one (a script that lost the
+    // directory) must not mean that.
+    if (dir_option->count() > 0 && dir->empty()) {
+      std::fprintf(stderr, "harness: db down: --dir is empty\n");
+      return kExitBadInput;
+    }
     auto removed = DestroyDetachedClusters(*dir);
     if (!removed) {
       std::fprintf(stderr, "harness: %s\n", removed.error().message.c_str());
-      return kExitFailure;
+      return kExitBadInput;
+    }
+    if (!dir->empty() && *removed == 0) {
+      std::fprintf(stderr, "harness: db down: --dir %s: no cluster there\n", dir->c_str());
+      return kExitBadInput;
     }
     std::fprintf(stderr, "harness: stopped and removed %d cluster(s)\n", *removed);
     return kExitOk;

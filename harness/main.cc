@@ -1,22 +1,12 @@
 // harness: compares web-server stacks backed by PostgreSQL. See README.md.
-#include <CLI/CLI.hpp>
-#include <cstdio>
-
 #include "commands.h"
 #include "util/interrupt.h"
+#include "util/supervisor.h"
 
 int main(int argc, char** argv) {
+  // The supervisor of a child the harness starts is this binary too (util/supervisor.h); it
+  // keeps signals as they come and has no command line to parse.
+  if (harness::IsSupervisorCall(argc, argv)) return harness::Supervise(argc, argv);
   harness::InstallInterruptHandler();
-  CLI::App app{
-      "Benchmark harness: web-server stacks backed by PostgreSQL, compared "
-      "honestly."};
-  app.require_subcommand(1);
-  harness::RegisterCommands(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : harness::kExitBadInput;
-  }
-  return harness::RunSelectedCommand(app);
+  return harness::RunCommandLine(argc, argv);
 }

@@ -38,7 +38,7 @@ void RegisterServeBodyCommand(CLI::App& app) {
     }
     if (Status served = ServeBody(number, *body, options->threads); !served) {
       std::fprintf(stderr, "harness: %s\n", served.error().message.c_str());
-      return kExitFailure;
+      return kExitBadInput;  // it could not listen: the environment, not a measurement
     }
     return kExitOk;
   });

@@ -82,8 +82,8 @@ pid_t LivePostmaster(const fs::path& dir) {
 
 Status StopAndRemove(const fs::path& dir) {
   if (pid_t pid = LivePostmaster(dir)) {
-    Process postmaster = Process::Adopt(pid);
-    if (!postmaster.Stop(kShutdownGrace, SIGINT)) {
+    Process postmaster = Process::Adopt(pid, SIGINT);
+    if (!postmaster.Stop(kShutdownGrace)) {
       return MakeError("postgres (pid {}) of {} would not stop", pid, dir.string());
     }
   }
@@ -225,7 +225,10 @@ Status Cluster::StartServer() {
                                        (dir_ / "data").string(), "-p", std::to_string(port_)});
   spawn.cwd = dir_;
   spawn.output = dir_ / "postgres.log";
-  spawn.new_session = options_.detached;
+  // In the foreground (no pg_ctl), so that its supervisor sees it; SIGINT is a fast shutdown.
+  spawn.lifetime =
+      options_.detached ? SpawnOptions::Lifetime::kDetached : SpawnOptions::Lifetime::kSupervised;
+  spawn.stop_signal = SIGINT;
   auto process = Process::Spawn(spawn);
   if (!process) return process.error();
   server_ = std::make_unique<Process>(std::move(*process));
@@ -241,7 +244,7 @@ Status Cluster::StartServer() {
       return MakeError("postgres exited while starting (port {}): {}", port_, tail);
     }
     if (Interrupted() || std::chrono::steady_clock::now() >= deadline) {
-      server_->Stop(kShutdownGrace, SIGINT);
+      server_->Stop(kShutdownGrace);
       server_.reset();
       if (Interrupted()) return MakeError("interrupted while postgres was starting");
       return MakeError("postgres did not accept connections within 60s");
@@ -253,7 +256,7 @@ Status Cluster::StartServer() {
 
 Status Cluster::StopServer() {
   if (!server_) return OkStatus();
-  bool stopped = server_->Stop(kShutdownGrace, SIGINT);
+  bool stopped = server_->Stop(kShutdownGrace);
   server_.reset();
   if (!stopped) return MakeError("postgres in {} would not stop", dir_.string());
   return OkStatus();

@@ -93,7 +93,8 @@ TEST(ClusterIntegration, CleansWhatAKilledHarnessLeft) {
     std::ofstream owner(dir / "owner", std::ios::trunc);
     owner << "pid=999999999\nmode=run\nport=" << (*cluster)->port() << "\n";
   }
-  (*cluster)->Release();  // forget it, as a killed harness would
+  // Forget it: its postmaster runs on, as one would whose supervisor was killed with the harness.
+  (*cluster)->Release();
   cluster->reset();
   ASSERT_TRUE(ProcessAlive(postmaster));
   EXPECT_GE(CleanStaleClusters(), 1);

@@ -28,23 +28,6 @@ constexpr int kExitSigint = 128 + SIGINT;
 // The README's promise: Ctrl-C stops everything within seconds.
 constexpr auto kInterruptDeadline = 5s;
 
-// A run's --output folder; removed at the end of the test.
-class OutputDir {
- public:
-  OutputDir() : path_(TempDir("harness-faults")) {}
-  ~OutputDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  // The one run directory `harness run` made, or empty.
-  fs::path RunDir() const {
-    std::vector<fs::path> dirs;
-    for (const auto& entry : fs::directory_iterator(path_)) dirs.push_back(entry.path());
-    return dirs.size() == 1 ? dirs[0] : fs::path();
-  }
-
- private:
-  fs::path path_;
-};
-
 // Runs `f` at the end of the scope, however the test leaves it (ASSERT returns early).
 class Defer {
  public:
@@ -54,52 +37,6 @@ class Defer {
  private:
   std::function<void()> f_;
 };
-
-// Cluster directories whose owner file names `pid`.
-std::vector<fs::path> ClustersOwnedBy(pid_t pid) {
-  std::vector<fs::path> found;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(ClusterRoot(), ec)) {
-    auto owner = ReadFile(entry.path() / "owner");
-    if (owner && owner->find("pid=" + std::to_string(pid) + "\n") != std::string::npos) {
-      found.push_back(entry.path());
-    }
-  }
-  return found;
-}
-
-// Polls the harness's descendants until one matches; empty after `timeout`.
-template <typename Match>
-std::optional<ProcInfo> WaitForDescendant(LiveHarness& h, Match match,
-                                          std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    for (const ProcInfo& p : Descendants(h.pid())) {
-      if (match(p)) return p;
-    }
-    std::this_thread::sleep_for(5ms);
-  }
-  return std::nullopt;
-}
-
-auto Named(const std::string& comm) {
-  return [comm](const ProcInfo& p) { return p.comm == comm; };
-}
-
-// The postmaster: the harness's own child (setpriv execs it), unlike initdb's postgres.
-auto Postmaster(pid_t harness) {
-  return [harness](const ProcInfo& p) { return p.comm == "postgres" && p.ppid == harness; };
-}
-
-// After the harness has exited: nothing it started runs on, and nothing it made is left in the
-// cluster root.
-void ExpectNothingLeft(LiveHarness& h) {
-  auto left = StillRunning(h.Seen());
-  EXPECT_TRUE(left.empty()) << "still running after the harness exited:" << Describe(left);
-  KillStillRunning(left);
-  auto clusters = ClustersOwnedBy(h.pid());
-  EXPECT_TRUE(clusters.empty()) << "cluster directory left behind: " << clusters[0];
-}
 
 // SIGINT now, then the promises of README "What harness run does": exit 130 within 5 s, nothing
 // left running, results.json whole (it parses) and marked partial. Returns what it parsed.
@@ -151,7 +88,7 @@ TEST(FaultsEndToEnd, InterruptWhilePostgresStarts) {
     auto h = LiveHarness::Start({"run", kFaults + "verdicts.yaml", "--output", out.str()});
     ASSERT_TRUE(h);
     auto found = m.initdb ? WaitForDescendant(*h, Named("initdb"), 30s)
-                          : WaitForDescendant(*h, Postmaster(h->pid()), 30s);
+                          : WaitForDescendant(*h, IsPostmaster, 30s);
     ASSERT_TRUE(found) << "never saw " << m.what << ":\n" << h->Output();
     std::this_thread::sleep_for(m.after);
     auto results = InterruptAndCheck(*h, out);
@@ -244,7 +181,7 @@ TEST(FaultsEndToEnd, PostgresKilledMidRunStopsTheRunBlamingNoServer) {
       {"run", kFaults + "two-servers.yaml", "--no-build", "--output", out.str()});
   ASSERT_TRUE(h);
   ASSERT_TRUE(h->WaitForOutput("victim / load #1: running", 60s)) << h->Output();
-  auto postmaster = WaitForDescendant(*h, Postmaster(h->pid()), 1s);
+  auto postmaster = WaitForDescendant(*h, IsPostmaster, 1s);
   ASSERT_TRUE(postmaster) << "no postmaster under the harness";
   std::this_thread::sleep_for(500ms);
   h->Observe();  // the backends too: they must go with it
@@ -304,9 +241,10 @@ TEST(FaultsEndToEnd, ThreeBrokenServersGetThreeVerdicts) {
   EXPECT_TRUE(results->measurements.empty());
 }
 
-// A harness killed with SIGKILL cleans nothing; the next one must remove its cluster (postmaster
-// and directory) and touch nothing else: neither a directory without an owner file nor a cluster
-// whose owner still runs (here, this test process).
+// A harness killed with SIGKILL cleans nothing itself: its supervisors stop what it had started
+// (the build, Postgres), and the next harness must remove its cluster directory and touch nothing
+// else: neither a directory without an owner file nor a cluster whose owner still runs (here,
+// this test process). lifetime_e2e_test.cc kills one mid-measurement.
 TEST(FaultsEndToEnd, WhatAKilledHarnessLeftIsCleanedByTheNext) {
   auto alive = Cluster::Create({});
   ASSERT_TRUE(alive) << alive.error().message;
@@ -314,10 +252,8 @@ TEST(FaultsEndToEnd, WhatAKilledHarnessLeftIsCleanedByTheNext) {
   const fs::path decoy = ClusterRoot() / ("pg-decoy-" + std::to_string(getpid()));
   fs::create_directories(decoy);
   std::ofstream(decoy / "data.txt") << "not ours\n";
-  std::vector<ProcInfo> stale_postgres;
   std::string up_dir;  // the cluster `db up` starts
   Defer cleanup([&] {
-    KillStillRunning(stale_postgres);
     if (!up_dir.empty()) RunHarness({"db", "down", "--dir", up_dir});
     fs::remove_all(decoy);
   });
@@ -328,34 +264,27 @@ TEST(FaultsEndToEnd, WhatAKilledHarnessLeftIsCleanedByTheNext) {
   ASSERT_TRUE(h->WaitForOutput("  building", 60s)) << h->Output();
   auto stale_dirs = ClustersOwnedBy(h->pid());
   ASSERT_EQ(stale_dirs.size(), 1u);
-  auto postmaster = WaitForDescendant(*h, Postmaster(h->pid()), 1s);
-  ASSERT_TRUE(postmaster);
+  ASSERT_TRUE(WaitForDescendant(*h, IsPostmaster, 1s));
+  ASSERT_TRUE(WaitForDescendant(*h, Named("sleep"), 10s)) << "the build never started";
   h->Observe();
-  for (const ProcInfo& p : h->Seen()) {
-    if (p.pgid == postmaster->pgid) stale_postgres.push_back(p);
-  }
   h->Signal(SIGKILL);
   ASSERT_TRUE(h->WaitExit(5s));
-  // The build's `sleep` is orphaned too; no later harness can know it, so the test ends it.
-  std::vector<ProcInfo> others;
-  for (const ProcInfo& p : h->Seen()) {
-    if (p.pgid != postmaster->pgid) others.push_back(p);
+  std::vector<ProcInfo> left = StillRunning(h->Seen());
+  for (auto deadline = Clock::now() + 5s; !left.empty() && Clock::now() < deadline;) {
+    std::this_thread::sleep_for(50ms);
+    left = StillRunning(h->Seen());
   }
-  KillStillRunning(others);
-  ASSERT_FALSE(StillRunning({*postmaster}).empty())
-      << "postgres should outlive a SIGKILLed harness";
+  EXPECT_TRUE(left.empty()) << "still running after the harness was killed:" << Describe(left);
+  KillStillRunning(left);
 
-  CommandRun up = RunHarness({"db", "up"});
+  OutputDir scratch;
+  CommandRun up = RunHarness({"db", "up", "--dir-file", scratch.str() + "/dir"});
   EXPECT_EQ(up.exit_code, 0) << up.output;
-  if (auto from = up.output.find(") in "), to = up.output.find(';', from);
-      to != std::string::npos) {
-    up_dir = up.output.substr(from + 5, to - from - 5);
-  }
+  if (auto written = ReadFile(scratch.path() / "dir"))
+    up_dir = written->substr(0, written->find('\n'));
   EXPECT_NE(up.output.find("removed a cluster left by harness pid " + std::to_string(h->pid())),
             std::string::npos)
       << up.output;
-  auto left = StillRunning(stale_postgres);
-  EXPECT_TRUE(left.empty()) << "the dead harness's postgres survived:" << Describe(left);
   EXPECT_FALSE(fs::exists(stale_dirs[0])) << stale_dirs[0];
   EXPECT_TRUE(fs::exists(decoy / "data.txt")) << "a directory without an owner file was removed";
   EXPECT_TRUE(ProcessAlive(alive_postmaster)) << "a live harness's postgres was stopped";

@@ -20,10 +20,11 @@
 #include "run/measure.h"
 #include "run/progress.h"
 #include "run/sweep_plan.h"
-#include "sampling/proc.h"
+#include "sampling/sampler.h"
 #include "servers/contract.h"
 #include "servers/expect.h"
 #include "servers/server_process.h"
+#include "util/exit_code.h"
 #include "util/files.h"
 #include "util/interrupt.h"
 #include "util/net.h"
@@ -140,7 +141,7 @@ std::optional<int> Run::Preflight() {
   auto oha = CheckOhaVersion();
   if (!oha) {
     std::fprintf(stderr, "harness: %s\n", oha.error().message.c_str());
-    return 2;
+    return kExitBadInput;
   }
   results_.started_at = UtcNow("%Y-%m-%dT%H:%M:%SZ");
   results_.config_file = config_.file.string();
@@ -160,7 +161,7 @@ std::optional<int> Run::Preflight() {
   }
   if (servers_.empty()) {
     std::fprintf(stderr, "harness: %s: no servers enabled\n", config_.file.c_str());
-    return 2;
+    return kExitBadInput;
   }
   for (const ServerConfig* s : servers_) {
     ServerOutcome outcome;
@@ -183,7 +184,7 @@ std::optional<int> Run::SetUp() {
   if (!db) {
     std::fprintf(stderr, "harness: %s\n", db.error().message.c_str());
     Save();
-    return Interrupted() ? 128 + InterruptSignal() : 2;
+    return kExitBadInput;
   }
   db_ = std::move(*db);
   dsn_ = db_.dsn;
@@ -192,7 +193,7 @@ std::optional<int> Run::SetUp() {
   auto checksum = DataChecksum(dsn_);
   if (!checksum) {
     std::fprintf(stderr, "harness: %s\n", checksum.error().message.c_str());
-    return 2;
+    return kExitBadInput;
   }
   results_.data_checksum = *checksum;
   results_.method["data"] = *checksum;
@@ -205,9 +206,10 @@ std::optional<int> Run::SetUp() {
     auto body = samples ? ExpectedDocument(expect, samples->front(), dsn_)
                         : Result<std::optional<nlohmann::ordered_json>>(samples.error());
     if (!body) {
-      std::fprintf(stderr, "harness: %s: scenario %s: %s\n", config_.file.c_str(), s.name.c_str(),
+      std::fprintf(stderr, "harness: %s: scenario %s: %s%s\n", config_.file.c_str(),
+                   s.name.c_str(), s.expect ? "" : "the benchmark query: ",
                    body.error().message.c_str());
-      return 2;
+      return kExitBadInput;
     }
     if (*body) bodies_[s.name] = (*body)->dump();
   }
@@ -291,11 +293,8 @@ RunOutcome Run::Finish() {
     std::fflush(stdout);  // before the log lines on stderr, which may share its pipe
   }
   progress_->Log("harness: results in " + dir_.string());
-  if (Interrupted()) {
-    progress_->Log("harness: interrupted; results.json is marked partial");
-    return {128 + InterruptSignal(), dir_};
-  }
-  return {any_failed ? 1 : 0, dir_};
+  if (Interrupted()) progress_->Log("harness: interrupted; results.json is marked partial");
+  return {any_failed ? kExitFailure : kExitOk, dir_};
 }
 
 std::vector<size_t> Run::Rotation(int rep) const {

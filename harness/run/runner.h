@@ -21,7 +21,7 @@ struct RunOptions {
 };
 
 struct RunOutcome {
-  int exit_code = 0;  // 0 all good, 1 a server failed, 2 could not run, 128+N interrupted
+  int exit_code = 0;  // util/exit_code.h: 0 all good, 1 a server failed, 2 could not run
   std::filesystem::path run_dir;
 };
 

@@ -5,8 +5,10 @@
 // /proc is listed only when a pid has been allocated since the last listing,
 // which during a steady load is rare. A process outside the watched trees is
 // read once, when it first appears: an existing process does not join a tree
-// later, save by re-parenting to a subreaper or setpgid() into the group,
-// which we accept missing (as we do a pid reused within one interval), and
+// later, save by setpgid() into the group or by re-parenting to a subreaper
+// from outside the tree, which we accept missing (as we do a pid reused within
+// one interval; a daemon re-parented to its supervisor was in the tree before,
+// under the process that started it, so it is watched), and
 // one that has exited may linger until the next listing. Watched processes are
 // read every time, through files kept open, which also cannot mistake a new
 // process that reuses a pid for the old one.
@@ -20,7 +22,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "sampling/proc.h"
+#include "util/proc.h"
 
 namespace harness {
 

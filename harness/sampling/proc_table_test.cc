@@ -16,6 +16,7 @@ using std::chrono::milliseconds;
 Process SpawnShell(const std::string& command) {
   SpawnOptions options;
   options.argv = ShellCommand(command);
+  options.lifetime = SpawnOptions::Lifetime::kUnsupervised;  // the tests read the shell itself
   auto process = Process::Spawn(options);
   EXPECT_TRUE(process.ok()) << process.error().message;
   return std::move(process).value();

@@ -5,7 +5,8 @@
 
 #include <algorithm>
 
-#include "sampling/proc.h"
+#include "util/proc.h"
+#include "util/supervisor.h"
 
 namespace harness {
 namespace {
@@ -36,7 +37,11 @@ Sampler::Sampler(std::vector<std::pair<std::string, pid_t>> groups, Duration int
     : interval_(std::max(interval, Duration(1))),
       ticks_per_second_(std::max(sysconf(_SC_CLK_TCK), 1L)) {
   for (auto& group : groups) {
-    if (group.second > 0) groups_.push_back(std::move(group));
+    if (group.second <= 0) continue;
+    pid_t supervisor = SupervisorOf(group.second);
+    supervised_.push_back(supervisor > 0);
+    if (supervisor > 0) group.second = supervisor;
+    groups_.push_back(std::move(group));
   }
   seen_.resize(groups_.size());
   started_counts_.resize(groups_.size());
@@ -94,15 +99,20 @@ Sampler::Sample Sampler::Take() {
   watched_.clear();
   for (size_t g = 0; g < groups_.size(); ++g) {
     Reading& r = sample.readings.emplace_back();
-    for (pid_t pid : ProcessTree(groups_[g].second, all)) {
+    const pid_t root = groups_[g].second;
+    for (pid_t pid : ProcessTree(root, all)) {
       if (seen_[g].insert(pid).second && !baseline) ++started_counts_[g];
       const ProcStat& p = *table_.Find(pid);
+      watched_.insert(pid);
+      if (pid == root && supervised_[g]) {
+        r.ticks += p.cutime + p.cstime;  // the supervisor: only what it reaped
+        continue;
+      }
       r.ticks += p.utime + p.stime + p.cutime + p.cstime;
       ResidentKib resident = table_.Resident(pid);
       r.rss_kib += resident.rss;
       r.anon_kib += resident.anon;
       ++r.processes;
-      watched_.insert(pid);
     }
     r.started = started_counts_[g];
   }
@@ -190,6 +200,15 @@ std::string Sampler::Csv() const {
     fmt::format_to(std::back_inserter(out), "{:.3f},machine,{},0.0,0\n", t, machine);
   }
   return fmt::to_string(out);
+}
+
+double TreeRssMib(pid_t root) {
+  const pid_t supervisor = SupervisorOf(root);
+  long long kib = 0;
+  for (pid_t pid : ProcessTree(supervisor > 0 ? supervisor : root, ReadAllProcesses())) {
+    if (pid != supervisor) kib += ReadVmRssKib(pid).value_or(0);
+  }
+  return static_cast<double>(kib) / 1024.0;
 }
 
 }  // namespace harness

@@ -4,6 +4,11 @@
 // thread, and a child that exits and is reaped inside the tree keeps its time
 // in the parent's cutime instead of vanishing; RSS is the summed resident
 // set (VmRSS).
+//
+// A root that runs under a supervisor (util/supervisor.h) stands for the
+// supervisor's tree, where whatever it started is, daemons that left it
+// included. The supervisor's own time and memory are the harness's and do not
+// count; the time of the descendants it reaped (its cutime/cstime) does.
 #pragma once
 
 #include <sys/types.h>
@@ -75,7 +80,8 @@ class Sampler {
   Sample Take();
   void Run();
 
-  std::vector<std::pair<std::string, pid_t>> groups_;
+  std::vector<std::pair<std::string, pid_t>> groups_;  // roots: supervisors where there are
+  std::vector<bool> supervised_;                       // parallel to groups_
   Duration interval_;
   long ticks_per_second_;
   ProcTable table_;
@@ -90,5 +96,9 @@ class Sampler {
   std::vector<Sample> samples_;
   std::thread thread_;
 };
+
+// The summed VmRSS of a tree now, counted as the sampler does, in MiB (idle RSS
+// before load).
+double TreeRssMib(pid_t root);
 
 }  // namespace harness

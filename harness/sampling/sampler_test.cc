@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "util/files.h"
+#include "util/proc.h"
 #include "util/process.h"
+#include "util/supervisor.h"
 
 namespace harness {
 namespace {
@@ -201,6 +203,42 @@ TEST(SamplerTest, CountsProcessesThatJoinTheTreeAfterTheFirstSample) {
   quiet.Stop();
   EXPECT_EQ(quiet.Summary("steady").processes_started, 0);
   EXPECT_TRUE(steady.Stop(milliseconds(2000)));
+}
+
+// A daemon the command started counts (it is in the supervisor's tree), the supervisor itself
+// does not: its memory is the harness's binary, not the server's.
+TEST(SamplerTest, ASupervisedTreeCountsItsDaemonButNotTheSupervisor) {
+  Process command = SpawnShell("(setsid sh -c 'while :; do :; done' &); exec sleep 30");
+  const pid_t supervisor = SupervisorOf(command.pid());
+  ASSERT_GT(supervisor, 0);
+  pid_t daemon = 0;
+  for (int i = 0; i < 500 && daemon == 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+    for (const ProcStat& p : ReadAllProcesses()) {
+      if (p.ppid == supervisor && p.pid != command.pid() && p.comm == "sh") daemon = p.pid;
+    }
+  }
+  ASSERT_NE(daemon, 0) << "no daemon re-parented to the supervisor";
+
+  Sampler sampler({{"server", command.pid()}}, milliseconds(50));
+  SchedulerShare share(daemon);
+  sampler.Start();
+  std::this_thread::sleep_for(milliseconds(600));
+  sampler.Stop();
+  ExpectBusyLoop(sampler.Summary("server"), share.Pct());
+  std::string csv = sampler.Csv();
+  std::string last_server_row = csv.substr(csv.rfind(",server,"));
+  EXPECT_TRUE(last_server_row.starts_with(",server,") &&
+              last_server_row.substr(0, last_server_row.find('\n')).ends_with(",2"))
+      << "sleep and the daemon, not the supervisor:\n"
+      << csv;
+
+  long long tree_kib = ReadVmRssKib(command.pid()).value_or(0) + ReadVmRssKib(daemon).value_or(0);
+  long long supervisor_kib = ReadVmRssKib(supervisor).value_or(0);
+  ASSERT_GT(supervisor_kib, 1024) << "a supervisor too small to tell";
+  EXPECT_NEAR(TreeRssMib(command.pid()), tree_kib / 1024.0, 0.5);
+  EXPECT_TRUE(command.Stop(milliseconds(2000)));
+  EXPECT_FALSE(ProcessAlive(daemon));
 }
 
 TEST(SamplerTest, StoppingWithoutStartingIsHarmless) {

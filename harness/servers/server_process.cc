@@ -89,13 +89,11 @@ std::string ServerProcess::LogTail(int lines) const { return TailLines(options_.
 
 StopOutcome ServerProcess::Stop(std::chrono::milliseconds grace) {
   StopOutcome outcome;
-  const pid_t group = process_->pid();
   auto start = Clock::now();
   // Stop() escalates to SIGKILL itself; whether it had to is told by the time it took.
   outcome.all_gone = process_->Stop(grace);
   outcome.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   outcome.needed_kill = outcome.took >= grace;
-  outcome.all_gone = outcome.all_gone && ProcessGroupMembers(group).empty();
   return outcome;
 }
 

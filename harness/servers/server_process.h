@@ -26,7 +26,7 @@ struct LaunchOptions {
 };
 
 struct StopOutcome {
-  std::chrono::milliseconds took{0};  // from SIGTERM until every process of the group was gone
+  std::chrono::milliseconds took{0};  // from SIGTERM until every process of the tree was gone
   bool needed_kill = false;           // SIGTERM was not enough within the grace period
   bool all_gone = true;
 };
@@ -48,7 +48,7 @@ class ServerProcess {
   // "answers, but with errors").
   int last_status() const { return last_status_; }
 
-  // SIGTERM to the whole process group, SIGKILL after `grace`.
+  // SIGTERM to every process of its tree, daemons included, SIGKILL after `grace`.
   StopOutcome Stop(std::chrono::milliseconds grace);
 
  private:

@@ -18,6 +18,8 @@ CommandRun RunHarness(const std::vector<std::string>& args, int timeout_s) {
   spawn.argv = {HARNESS_BINARY};
   spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
   spawn.output = log;
+  // Its own parent, as when a user runs it (a supervisor would take `db up`'s cluster along).
+  spawn.lifetime = SpawnOptions::Lifetime::kUnsupervised;
   CommandRun run;
   auto process = Process::Spawn(spawn);
   if (!process) return run;

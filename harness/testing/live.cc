@@ -1,6 +1,7 @@
 #include "testing/live.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,12 +9,14 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <set>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
+#include "postgres/cluster.h"
 #include "testing/cli.h"
 #include "util/files.h"
+#include "util/proc.h"
 
 namespace harness {
 
@@ -23,30 +26,20 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::optional<ProcInfo> ReadProc(pid_t pid) {
-  std::string line;
-  if (!ReadProcFile(pid, "stat", line)) return std::nullopt;
-  // The command name (field 2) may hold spaces and parentheses: parse from the last ')'.
-  auto open = line.find('('), close = line.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close + 2 >= line.size()) {
-    return std::nullopt;
-  }
-  ProcInfo p;
-  p.pid = pid;
-  p.comm = line.substr(open + 1, close - open - 1);
-  std::istringstream rest(line.substr(close + 2));
-  std::string state, field;
-  rest >> state >> p.ppid >> p.pgid;
-  if (state == "Z") return std::nullopt;
-  for (int i = 6; i <= 21 && rest >> field; ++i) {  // up to field 21; 22 is starttime
-  }
-  rest >> p.start_ticks;
+ProcInfo Info(const ProcStat& stat) {
+  ProcInfo p{stat.pid, stat.ppid, stat.pgrp, stat.start_time, stat.comm, ""};
   std::string args;
-  ReadProcFile(pid, "cmdline", args);  // empty for kernel threads
+  ReadProcFile(p.pid, "cmdline", args);  // empty for kernel threads
   for (char& c : args) c = c == '\0' ? ' ' : c;
   while (!args.empty() && args.back() == ' ') args.pop_back();
   p.cmdline = args;
   return p;
+}
+
+std::optional<ProcInfo> ReadProc(pid_t pid) {
+  auto stat = ReadProcStat(pid);
+  if (!stat || stat->state == 'Z') return std::nullopt;
+  return Info(*stat);
 }
 
 // socket inode → local address and port, for sockets in state LISTEN (0A).
@@ -90,35 +83,20 @@ std::map<unsigned long, std::pair<std::string, int>> ListeningInodes() {
 
 std::vector<ProcInfo> ProcessTable() {
   std::vector<ProcInfo> table;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (auto p = ReadProc(std::stoi(name))) table.push_back(std::move(*p));
+  for (const ProcStat& p : ReadAllProcesses()) {
+    if (p.state != 'Z') table.push_back(Info(p));
   }
   return table;
 }
 
 std::vector<ProcInfo> Descendants(pid_t root) {
-  std::vector<ProcInfo> table = ProcessTable();
-  std::set<pid_t> found = {root};
-  std::set<pid_t> groups;
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const ProcInfo& p : table) {
-      if (!found.contains(p.pid) && found.contains(p.ppid)) {
-        found.insert(p.pid);
-        grew = true;
-      }
-    }
-  }
-  for (const ProcInfo& p : table) {
-    if (found.contains(p.pid) && p.pid != root && p.pgid != getpgrp()) groups.insert(p.pgid);
-  }
+  std::vector<ProcStat> all = ReadAllProcesses();
+  std::unordered_map<pid_t, const ProcStat*> by_pid;
+  for (const ProcStat& p : all) by_pid[p.pid] = &p;
   std::vector<ProcInfo> out;
-  for (const ProcInfo& p : table) {
-    if (p.pid == root) continue;
-    if (found.contains(p.pid) || groups.contains(p.pgid)) out.push_back(p);
+  for (pid_t pid : ProcessTree(root, all)) {
+    const ProcStat& p = *by_pid.at(pid);
+    if (pid != root && p.state != 'Z') out.push_back(Info(p));
   }
   return out;
 }
@@ -186,6 +164,8 @@ std::unique_ptr<LiveHarness> LiveHarness::Start(const std::vector<std::string>& 
   spawn.argv = {HARNESS_BINARY};
   spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
   spawn.output = dir / "output.txt";
+  // Its own parent, as when a user runs it: what it starts is under its supervisors, not ours.
+  spawn.lifetime = SpawnOptions::Lifetime::kUnsupervised;
   auto process = Process::Spawn(spawn);
   if (!process) return nullptr;
   return std::unique_ptr<LiveHarness>(new LiveHarness(std::move(*process), dir));
@@ -194,7 +174,7 @@ std::unique_ptr<LiveHarness> LiveHarness::Start(const std::vector<std::string>& 
 LiveHarness::~LiveHarness() {
   Observe();
   auto left = Seen();
-  process_.Stop(0ms, SIGKILL);
+  process_.Stop(0ms);
   KillStillRunning(left);
   std::error_code ec;
   fs::remove_all(dir_, ec);
@@ -238,6 +218,62 @@ std::vector<ProcInfo> LiveHarness::Seen() const {
   std::vector<ProcInfo> all;
   for (const auto& [key, p] : seen_) all.push_back(p);
   return all;
+}
+
+OutputDir::OutputDir() : path_(TempDir("harness-run")) {}
+
+OutputDir::~OutputDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+fs::path OutputDir::RunDir() const {
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path_, ec)) dirs.push_back(entry.path());
+  return dirs.size() == 1 ? dirs[0] : fs::path();
+}
+
+std::vector<fs::path> ClustersOwnedBy(pid_t pid) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ClusterRoot(), ec)) {
+    auto owner = ReadFile(entry.path() / "owner");
+    if (owner && owner->find("pid=" + std::to_string(pid) + "\n") != std::string::npos) {
+      found.push_back(entry.path());
+    }
+  }
+  return found;
+}
+
+std::optional<ProcInfo> WaitForDescendant(LiveHarness& h,
+                                          const std::function<bool(const ProcInfo&)>& match,
+                                          std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    for (const ProcInfo& p : Descendants(h.pid())) {
+      if (match(p)) return p;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return std::nullopt;
+}
+
+std::function<bool(const ProcInfo&)> Named(const std::string& comm) {
+  return [comm](const ProcInfo& p) { return p.comm == comm; };
+}
+
+bool IsPostmaster(const ProcInfo& p) {
+  return p.comm == "postgres" && p.cmdline.find(" -D ") != std::string::npos &&
+         p.cmdline.find(" -p ") != std::string::npos;
+}
+
+void ExpectNothingLeft(LiveHarness& h) {
+  auto left = StillRunning(h.Seen());
+  EXPECT_TRUE(left.empty()) << "still running after the harness exited:" << Describe(left);
+  KillStillRunning(left);
+  auto clusters = ClustersOwnedBy(h.pid());
+  EXPECT_TRUE(clusters.empty()) << "cluster directory left behind: " << clusters[0];
 }
 
 }  // namespace harness

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,8 +31,8 @@ struct ProcInfo {
 
 // Every live (not zombie) process.
 std::vector<ProcInfo> ProcessTable();
-// The live descendants of `root` (not root itself), and every other member of their process
-// groups: a server's children stay in its group even when their parent has gone.
+// The live members of ProcessTree(root) but root itself: its descendants, and the members of
+// process groups they lead (a server's children stay in its group when their parent has gone).
 std::vector<ProcInfo> Descendants(pid_t root);
 // Those of `procs` still running (same pid, same start time).
 std::vector<ProcInfo> StillRunning(const std::vector<ProcInfo>& procs);
@@ -81,5 +82,34 @@ class LiveHarness {
   // Descendants seen while waiting, by pid and start time: the destructor kills what is left.
   std::map<std::pair<pid_t, unsigned long long>, ProcInfo> seen_;
 };
+
+// A run's --output folder; removed at the end of the test.
+class OutputDir {
+ public:
+  OutputDir();
+  ~OutputDir();
+  std::string str() const { return path_.string(); }
+  const std::filesystem::path& path() const { return path_; }
+  // The one run directory `harness run` made, or empty.
+  std::filesystem::path RunDir() const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Cluster directories whose owner file names `pid`.
+std::vector<std::filesystem::path> ClustersOwnedBy(pid_t pid);
+
+// Polls the harness's descendants until one matches; empty after `timeout`.
+std::optional<ProcInfo> WaitForDescendant(LiveHarness& h,
+                                          const std::function<bool(const ProcInfo&)>& match,
+                                          std::chrono::milliseconds timeout);
+std::function<bool(const ProcInfo&)> Named(const std::string& comm);
+// The postmaster (`postgres -D DIR -p PORT`), not initdb's postgres nor a backend.
+bool IsPostmaster(const ProcInfo& p);
+
+// After the harness has exited (gtest expectations): nothing it started runs on, and nothing it
+// made is left in the cluster root. Kills what it finds left.
+void ExpectNothingLeft(LiveHarness& h);
 
 }  // namespace harness

@@ -6,12 +6,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <thread>
 
 #include "util/files.h"
 #include "util/interrupt.h"
+#include "util/proc.h"
+#include "util/supervisor.h"
 
 extern char** environ;
 
@@ -22,6 +25,9 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 constexpr milliseconds kPoll{10};
+// How long a supervisor may take beyond the grace period: SIGKILL, then reaping, on a busy
+// machine.
+constexpr milliseconds kSupervisorMargin{3000};
 
 std::vector<std::string> MergedEnvironment(const std::map<std::string, std::string>& overrides) {
   std::vector<std::string> env;
@@ -41,22 +47,6 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return out;
 }
 
-// Reads field 5 (pgrp) and 3 (state) of /proc/<pid>/stat; the command name in
-// field 2 may hold spaces and parentheses, so parse from the last ')'.
-bool ReadGroupAndState(pid_t pid, pid_t* pgrp, char* state) {
-  std::string line;
-  if (!ReadProcFile(pid, "stat", line)) return false;
-  auto close = line.rfind(')');
-  if (close == std::string::npos || close + 2 >= line.size()) return false;
-  *state = line[close + 2];
-  int ppid = 0, group = 0;
-  if (std::sscanf(line.c_str() + close + 3, "%d %d", &ppid, &group) != 2) {
-    return false;
-  }
-  *pgrp = group;
-  return true;
-}
-
 }  // namespace
 
 std::vector<std::string> ShellCommand(const std::string& command) {
@@ -71,11 +61,19 @@ std::string ShellQuote(const std::string& text) {
 
 Result<Process> Process::Spawn(const SpawnOptions& options) {
   if (options.argv.empty()) return MakeError("nothing to run: empty command");
+  using Lifetime = SpawnOptions::Lifetime;
+  const bool supervised = options.lifetime == Lifetime::kSupervised;
+  // The supervisor says on this pipe which pid the command got, or why it could not start it.
+  int report[2] = {-1, -1};
+  if (supervised && pipe2(report, O_CLOEXEC) != 0) {
+    return MakeError("cannot run '{}': pipe: {}", options.argv[0], std::strerror(errno));
+  }
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attr);
 
+  if (supervised) posix_spawn_file_actions_adddup2(&actions, report[1], kSupervisorReportFd);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (!options.output.empty()) {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options.output.c_str(),
@@ -99,7 +97,7 @@ Result<Process> Process::Spawn(const SpawnOptions& options) {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  if (options.new_session) {
+  if (options.lifetime == Lifetime::kDetached) {
     flags |= POSIX_SPAWN_SETSID;
   } else {
     flags |= POSIX_SPAWN_SETPGROUP;
@@ -107,7 +105,10 @@ Result<Process> Process::Spawn(const SpawnOptions& options) {
   }
   posix_spawnattr_setflags(&attr, flags);
 
-  std::vector<std::string> argv = options.argv;
+  // Everything is prepared before the fork: a multi-threaded process may do little else between
+  // fork and exec, which posix_spawn does for us.
+  std::vector<std::string> argv =
+      supervised ? SupervisorArgv(options.stop_signal, options.argv) : options.argv;
   std::vector<std::string> env = MergedEnvironment(options.env);
   auto c_argv = CStrings(argv);
   auto c_env = CStrings(env);
@@ -115,41 +116,59 @@ Result<Process> Process::Spawn(const SpawnOptions& options) {
   int rc = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
+  if (supervised) close(report[1]);
   if (rc != 0) {
+    if (supervised) close(report[0]);
     return MakeError("cannot run '{}': {}", options.argv[0], std::strerror(rc));
   }
-  return Process(pid);
+  if (!supervised) return Process(pid, -1, options.stop_signal);
+
+  auto command = ReadSupervisorReport(report[0], options.argv[0]);
+  close(report[0]);
+  if (!command) {
+    waitpid(pid, nullptr, 0);
+    return command.error();
+  }
+  return Process(*command, pid, options.stop_signal);
 }
 
-Process::Process(Process&& other) noexcept : pid_(other.pid_), exit_code_(other.exit_code_) {
-  other.pid_ = -1;
+Process::Process(Process&& other) noexcept
+    : pid_(other.pid_),
+      supervisor_(other.supervisor_),
+      stop_signal_(other.stop_signal_),
+      exit_code_(other.exit_code_) {
+  other.pid_ = other.supervisor_ = -1;
 }
 
 Process& Process::operator=(Process&& other) noexcept {
   if (this != &other) {
-    if (pid_ > 0) Stop(milliseconds(0), SIGKILL);
+    if (pid_ > 0) Stop(milliseconds(0));
     pid_ = other.pid_;
+    supervisor_ = other.supervisor_;
+    stop_signal_ = other.stop_signal_;
     exit_code_ = other.exit_code_;
-    other.pid_ = -1;
+    other.pid_ = other.supervisor_ = -1;
   }
   return *this;
 }
 
 Process::~Process() {
-  if (pid_ > 0) Stop(milliseconds(0), SIGKILL);
+  if (pid_ > 0) Stop(milliseconds(0));
 }
 
 bool Process::Running() {
   if (pid_ <= 0 || exit_code_) return false;
   int status = 0;
-  pid_t r = waitpid(pid_, &status, WNOHANG);
+  pid_t r = waitpid(child(), &status, WNOHANG);
   if (r == 0) return true;
-  if (r == pid_) {
+  if (r == child()) {
     exit_code_ = WIFEXITED(status)     ? WEXITSTATUS(status)
                  : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                        : 255;
+  } else if (ProcessAlive(pid_)) {
+    return true;  // not our child (adopted): /proc is all we have
   } else {
-    exit_code_ = 255;  // not our child any more (ECHILD): treat as gone
+    exit_code_ = 255;
   }
   return false;
 }
@@ -171,23 +190,47 @@ bool Process::WaitInterruptible() {
   return true;
 }
 
-bool Process::Stop(milliseconds grace, int signal) {
+bool Process::Stop(milliseconds grace) {
   if (pid_ <= 0) return true;
+  bool ok = supervisor_ > 0 ? StopSupervised(grace) : StopGroup(grace);
+  pid_ = supervisor_ = -1;
+  return ok;
+}
+
+// The supervisor stops the tree and leaves once all of it is gone: waiting for it is waiting for
+// the tree.
+bool Process::StopSupervised(milliseconds grace) {
+  if (!Running()) return true;
+  StopSupervisor(supervisor_, grace);
+  auto deadline = Clock::now() + grace + kSupervisorMargin;
+  while (Running() && Clock::now() < deadline) std::this_thread::sleep_for(kPoll);
+  if (!Running()) return true;
+  // A supervisor that does not answer: kill what we can reach, its group.
+  kill(-supervisor_, SIGKILL);
+  deadline = Clock::now() + std::chrono::seconds(1);
+  while (Running() && Clock::now() < deadline) std::this_thread::sleep_for(kPoll);
+  return false;
+}
+
+// A group leader (our own child, a detached postmaster) stops with its group; a process that
+// leads none (a postmaster whose supervisor outlived its harness) stops alone.
+bool Process::StopGroup(milliseconds grace) {
   const pid_t group = pid_;
   auto gone = [&] { return !Running() && ProcessGroupMembers(group).empty(); };
+  auto signal = [&](int s) {
+    if (kill(-group, s) != 0) kill(pid_, s);
+  };
   if (!gone()) {
-    kill(-group, signal);
+    signal(stop_signal_);
     auto deadline = Clock::now() + grace;
     while (!gone() && Clock::now() < deadline) std::this_thread::sleep_for(kPoll);
   }
   if (!gone()) {
-    kill(-group, SIGKILL);
+    signal(SIGKILL);
     auto deadline = Clock::now() + std::chrono::seconds(1);
     while (!gone() && Clock::now() < deadline) std::this_thread::sleep_for(kPoll);
   }
-  bool ok = gone();
-  pid_ = -1;
-  return ok;
+  return gone();
 }
 
 std::string CommandOutput(const std::string& command) {
@@ -203,25 +246,15 @@ std::string CommandOutput(const std::string& command) {
 
 std::vector<pid_t> ProcessGroupMembers(pid_t pgid) {
   std::vector<pid_t> members;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
-      continue;
-    }
-    pid_t pid = std::stoi(name), group = 0;
-    char state = 0;
-    if (ReadGroupAndState(pid, &group, &state) && group == pgid && state != 'Z') {
-      members.push_back(pid);
-    }
+  for (const ProcStat& p : ReadAllProcesses()) {
+    if (p.pgrp == pgid && p.state != 'Z') members.push_back(p.pid);
   }
   return members;
 }
 
 bool ProcessAlive(pid_t pid) {
-  pid_t group = 0;
-  char state = 0;
-  return pid > 0 && ReadGroupAndState(pid, &group, &state) && state != 'Z';
+  auto stat = pid > 0 ? ReadProcStat(pid) : std::nullopt;
+  return stat && stat->state != 'Z';
 }
 
 }  // namespace harness

@@ -1,23 +1,28 @@
-// Reading process trees from /proc: what the sampler measures CPU and memory
-// of. The parsers are pure functions of the file text, so fixtures test them;
-// the readers treat a process that vanishes mid-read as never seen, since
+// Reading processes from /proc: the one parser of /proc/<pid>/stat and the one
+// process-tree walk, which Process, the supervisor, the sampler and the tests
+// share. The parsers are pure functions of the file text, so fixtures test
+// them; the readers treat a process that vanishes mid-read as never seen, since
 // processes come and go while we scan.
 #pragma once
 
 #include <sys/types.h>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace harness {
 
-// The fields of /proc/<pid>/stat the sampler needs. Times are in clock ticks
-// (sysconf(_SC_CLK_TCK)); cutime/cstime hold the reaped children's times.
+// The fields of /proc/<pid>/stat the harness needs. Times are in clock ticks
+// (sysconf(_SC_CLK_TCK)); cutime/cstime hold the reaped children's times;
+// start_time (since boot) tells a process from a later one that reuses its pid.
 struct ProcStat {
   pid_t pid = 0, ppid = 0, pgrp = 0;
-  char state = '?';
+  char state = '?';  // 'Z': a zombie, dead but not yet reaped
   unsigned long long utime = 0, stime = 0, cutime = 0, cstime = 0;
+  unsigned long long start_time = 0;
+  std::string comm;  // the command name, at most 15 bytes
 };
 
 // Parses the content of /proc/<pid>/stat; empty if it is malformed.
@@ -53,6 +58,9 @@ struct CpuTimes {
 };
 std::optional<CpuTimes> ParseCpuTimes(std::string_view proc_stat_text);
 
+// /proc/<pid>/stat now; empty if the process is gone.
+std::optional<ProcStat> ReadProcStat(pid_t pid);
+
 // The pids now in /proc.
 std::vector<pid_t> ListPids();
 
@@ -62,12 +70,11 @@ std::vector<ProcStat> ReadAllProcesses();
 // The resident set of one process in KiB; empty if it has none or is gone.
 std::optional<long long> ReadVmRssKib(pid_t pid);
 
-// The pids of `root`, its descendants by ppid, and every member of the process
-// group `root` leads (with their descendants): children re-parented away from a
-// wrapper script still count. Each pid once; empty if `root` is not in `all`.
+// The pids of `root`, its descendants by ppid, and every member of a process
+// group that one of them leads (with their descendants): children re-parented
+// away from a wrapper script still count. Each pid once, `root` first; empty if
+// `root` is not in `all`. Zombies are included: their parents' times hold no
+// trace of them yet.
 std::vector<pid_t> ProcessTree(pid_t root, const std::vector<ProcStat>& all);
-
-// The summed VmRSS of ProcessTree(root) now, in MiB (idle RSS before load).
-double TreeRssMib(pid_t root);
 
 }  // namespace harness

@@ -1,4 +1,4 @@
-#include "sampling/proc.h"
+#include "util/proc.h"
 
 #include <dirent.h>
 
@@ -52,10 +52,11 @@ std::optional<ProcStat> ParseProcStat(std::string_view text) {
   }
   ProcStat stat;
   if (!ParseNumber(text.substr(0, open), stat.pid)) return std::nullopt;
+  stat.comm = text.substr(open + 2, close - open - 2);
 
-  // Fields 3 (state) to 17 (cstime) of proc(5).
+  // Fields 3 (state) to 22 (starttime) of proc(5).
   std::string_view rest = text.substr(close + 1);
-  std::array<std::string_view, 15> f;
+  std::array<std::string_view, 20> f;
   for (auto& token : f) {
     token = NextToken(rest);
     if (token.empty()) return std::nullopt;
@@ -64,7 +65,8 @@ std::optional<ProcStat> ParseProcStat(std::string_view text) {
   stat.state = f[0][0];
   if (!ParseNumber(f[1], stat.ppid) || !ParseNumber(f[2], stat.pgrp) ||
       !ParseTicks(f[11], stat.utime) || !ParseTicks(f[12], stat.stime) ||
-      !ParseTicks(f[13], stat.cutime) || !ParseTicks(f[14], stat.cstime)) {
+      !ParseTicks(f[13], stat.cutime) || !ParseTicks(f[14], stat.cstime) ||
+      !ParseNumber(f[19], stat.start_time)) {
     return std::nullopt;
   }
   return stat;
@@ -117,6 +119,12 @@ std::optional<CpuTimes> ParseCpuTimes(std::string_view text) {
   return times;
 }
 
+std::optional<ProcStat> ReadProcStat(pid_t pid) {
+  std::string buffer;
+  if (!ReadProcFile(pid, "stat", buffer)) return std::nullopt;
+  return ParseProcStat(buffer);
+}
+
 std::vector<pid_t> ListPids() {
   std::vector<pid_t> pids;
   DIR* dir = opendir("/proc");
@@ -146,38 +154,29 @@ std::optional<long long> ReadVmRssKib(pid_t pid) {
 }
 
 std::vector<pid_t> ProcessTree(pid_t root, const std::vector<ProcStat>& all) {
-  std::unordered_map<pid_t, std::vector<pid_t>> children;
+  // A process's children, then the other members of the group it leads.
+  std::unordered_map<pid_t, std::vector<pid_t>> reached;
   std::vector<pid_t> tree;
   bool root_found = false;
   for (const ProcStat& p : all) {
-    children[p.ppid].push_back(p.pid);
+    reached[p.ppid].push_back(p.pid);
+    if (p.pgrp != p.pid) reached[p.pgrp].push_back(p.pid);
     if (p.pid == root) root_found = true;
   }
   if (!root_found) return tree;
 
-  // Breadth first from the root and its group, each pid once.
+  // Breadth first from the root, each pid once.
   std::unordered_set<pid_t> seen;
-  auto visit = [&](pid_t pid) {
-    if (seen.insert(pid).second) tree.push_back(pid);
-  };
-  visit(root);
-  for (const ProcStat& p : all) {
-    if (p.pgrp == root) visit(p.pid);
-  }
+  tree.push_back(root);
+  seen.insert(root);
   for (size_t i = 0; i < tree.size(); ++i) {
-    auto it = children.find(tree[i]);
-    if (it == children.end()) continue;
-    for (pid_t child : it->second) visit(child);
+    auto it = reached.find(tree[i]);
+    if (it == reached.end()) continue;
+    for (pid_t pid : it->second) {
+      if (seen.insert(pid).second) tree.push_back(pid);
+    }
   }
   return tree;
-}
-
-double TreeRssMib(pid_t root) {
-  long long kib = 0;
-  for (pid_t pid : ProcessTree(root, ReadAllProcesses())) {
-    kib += ReadVmRssKib(pid).value_or(0);
-  }
-  return static_cast<double>(kib) / 1024.0;
 }
 
 }  // namespace harness

@@ -3,8 +3,8 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
-#include "sampling/proc.h"
 #include "util/files.h"
+#include "util/proc.h"
 
 namespace harness {
 namespace {
