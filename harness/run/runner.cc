@@ -206,9 +206,8 @@ std::optional<int> Run::SetUp() {
     auto body = samples ? ExpectedDocument(expect, samples->front(), dsn_)
                         : Result<std::optional<nlohmann::ordered_json>>(samples.error());
     if (!body) {
-      std::fprintf(stderr, "harness: %s: scenario %s: %s%s\n", config_.file.c_str(),
-                   s.name.c_str(), s.expect ? "" : "the benchmark query: ",
-                   body.error().message.c_str());
+      std::fprintf(stderr, "harness: %s: scenario %s: %s%s\n", config_.file.c_str(), s.name.c_str(),
+                   s.expect ? "" : "the benchmark query: ", body.error().message.c_str());
       return kExitBadInput;
     }
     if (*body) bodies_[s.name] = (*body)->dump();
