@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "config/duration.h"
-#include "results/results.h"
+#include "sampling/usage.h"
 #include "util/result.h"
 
 namespace harness {

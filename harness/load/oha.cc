@@ -149,7 +149,7 @@ std::optional<double> HistogramMax(const json& histogram) {
 
 }  // namespace
 
-Result<Measurement> ParseOhaJson(const std::string& text, const std::string& source) {
+Result<LoadFigures> ParseOhaJson(const std::string& text, const std::string& source) {
   json doc;
   try {
     doc = json::parse(text);
@@ -158,7 +158,7 @@ Result<Measurement> ParseOhaJson(const std::string& text, const std::string& sou
   } catch (const json::exception& e) {  // a number out of range (1e400): found by fuzzing
     return MakeError("{}: oha output is not usable JSON: {}", source, e.what());
   }
-  Measurement m;
+  LoadFigures m;
   try {
     const json& summary = doc.at("summary");
     m.duration_s = summary.at("total").get<double>();

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "results/results.h"
+#include "load/figures.h"
 #include "util/result.h"
 
 namespace harness {
@@ -43,13 +43,13 @@ std::vector<std::string> OhaArguments(const LoadSpec& spec, int port);
 // report prints is what ran.
 std::string OhaCommandLine(const LoadSpec& spec);
 
-// Fills the load fields of a Measurement (duration, counts, rps, success rate, status codes,
-// errors, bytes per request, latency) from oha's --output-format json. `source` names the file in
+// The figures of oha's --output-format json (duration, counts, rps, success rate, status codes,
+// errors, bytes per request, latency). `source` names the file in
 // errors. Requests cut short by the end of a -z run ("aborted due to deadline") are not failures.
 // Latency percentiles and the maximum are of 2xx responses only (oha's
 // latencyPercentilesSuccessful); the mean is of every response, as Little's law counts them.
 // Without that breakdown (oha run without --stats-success-breakdown) the percentiles are used only
 // when every response was a 2xx.
-Result<Measurement> ParseOhaJson(const std::string& text, const std::string& source);
+Result<LoadFigures> ParseOhaJson(const std::string& text, const std::string& source);
 
 }  // namespace harness

@@ -10,17 +10,17 @@ namespace harness {
 namespace {
 
 // Real outputs of oha 1.15.0 against the C++ server (see testdata/).
-Measurement Fixture(const std::string& name) {
+LoadFigures Fixture(const std::string& name) {
   std::string path = std::string(PROJECT_SOURCE_DIR) + "/harness/load/testdata/" + name;
   auto text = ReadFile(path);
   EXPECT_TRUE(text) << text.error().message;
   auto m = ParseOhaJson(*text, path);
   EXPECT_TRUE(m) << m.error().message;
-  return m ? *m : Measurement{};
+  return m ? *m : LoadFigures{};
 }
 
 TEST(OhaTest, ParsesAClosedLoopRun) {
-  Measurement m = Fixture("oha-1.15-closed.json");
+  LoadFigures m = Fixture("oha-1.15-closed.json");
   EXPECT_EQ(m.requests, 300);
   EXPECT_EQ(m.successes, 300);
   EXPECT_EQ(m.status_codes.at("200"), 300);
@@ -37,7 +37,7 @@ TEST(OhaTest, ParsesAClosedLoopRun) {
 
 TEST(OhaTest, CountsErrorsButNotTheDeadlineCutOff) {
   // The server was killed half-way through a -z run.
-  Measurement m = Fixture("oha-1.15-server-died.json");
+  LoadFigures m = Fixture("oha-1.15-server-died.json");
   EXPECT_EQ(m.successes, 7394);
   EXPECT_EQ(m.errors.at("Connection refused (os error 111)"), 31179);
   EXPECT_EQ(m.errors.at("aborted due to deadline"), 4);
@@ -47,7 +47,7 @@ TEST(OhaTest, CountsErrorsButNotTheDeadlineCutOff) {
 }
 
 TEST(OhaTest, NullPercentilesWhenNothingSucceeded) {
-  Measurement m = Fixture("oha-1.15-all-failed.json");
+  LoadFigures m = Fixture("oha-1.15-all-failed.json");
   EXPECT_EQ(m.successes, 0);
   EXPECT_EQ(m.requests, 20);
   EXPECT_EQ(m.rps, 0);
@@ -68,7 +68,7 @@ TEST(OhaTest, RejectsWhatIsNotOhaOutput) {
 TEST(OhaTest, LatencyIsOfSuccessfulResponsesOnly) {
   // Every tenth request got a 500 after 20 ms more: the percentiles of all responses and of the
   // 2xx ones differ from p90 up (oha -n 200 -c 4 --stats-success-breakdown).
-  Measurement m = Fixture("oha-1.15-mixed-500.json");
+  LoadFigures m = Fixture("oha-1.15-mixed-500.json");
   EXPECT_EQ(m.successes, 180);
   EXPECT_EQ(m.status_codes.at("500"), 20);
   ASSERT_TRUE(m.latency.p50 && m.latency.p99 && m.latency.max && m.latency.mean);

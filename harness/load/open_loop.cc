@@ -7,7 +7,7 @@
 
 namespace harness {
 
-void JudgeOpenLoop(const LoadSpec& spec, Measurement& m) {
+void JudgeOpenLoop(const LoadSpec& spec, LoadFigures& m) {
   if (!spec.rate || *spec.rate <= 0) return;
   const double rate = *spec.rate;
   long long allowed = std::max(

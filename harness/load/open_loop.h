@@ -29,7 +29,7 @@
 #include <string>
 
 #include "load/oha.h"
-#include "results/results.h"
+#include "load/figures.h"
 
 namespace harness {
 
@@ -38,7 +38,7 @@ inline constexpr long long kSlackRequests = 2;
 
 // For a run with a rate: fills m.schedule_s, unsent, backlog_ms, in_system and saturated, and
 // says why in m.warnings when saturated. A closed loop (no rate) is left alone.
-void JudgeOpenLoop(const LoadSpec& spec, Measurement& m);
+void JudgeOpenLoop(const LoadSpec& spec, LoadFigures& m);
 
 // A backlog for people: "164 ms", "7.5 s".
 std::string FormatBacklog(double ms);

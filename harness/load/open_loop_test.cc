@@ -18,8 +18,8 @@ LoadSpec Sweep(double rate, int connections, seconds duration = seconds(10)) {
   return spec;
 }
 
-Measurement Point(long long requests, double duration_s, double mean_ms) {
-  Measurement m;
+LoadFigures Point(long long requests, double duration_s, double mean_ms) {
+  LoadFigures m;
   m.requests = m.successes = requests;
   m.status_codes["200"] = requests;
   m.duration_s = duration_s;
@@ -34,7 +34,7 @@ Measurement Point(long long requests, double duration_s, double mean_ms) {
 
 TEST(OpenLoopTest, ReferenceCppBeastAt90PercentWasSaturated) {
   // Repetition 1: 6,324 rps offered for 10 s, 62,201 requests, p99 192 ms.
-  Measurement m = Point(62201, 10.004285418, 35.352249687512995);
+  LoadFigures m = Point(62201, 10.004285418, 35.352249687512995);
   JudgeOpenLoop(Sweep(6324, 36), m);
   EXPECT_TRUE(m.saturated);
   EXPECT_EQ(m.unsent, 1039);
@@ -49,7 +49,7 @@ TEST(OpenLoopTest, ReferenceCppBeastAt90PercentWasSaturated) {
 TEST(OpenLoopTest, ReferenceFastApiAt90PercentWasSaturated) {
   // Repetition 1: 242 rps offered, 2,417 requests in 10 s, p50 198 ms (3.7 ms at 75%): only 3
   // requests were left unsent, because the backlog sat in oha's connections, all busy.
-  Measurement m = Point(2417, 10.06747096, 214.10831829458036);
+  LoadFigures m = Point(2417, 10.06747096, 214.10831829458036);
   JudgeOpenLoop(Sweep(242, 36), m);
   EXPECT_TRUE(m.saturated);
   EXPECT_EQ(m.unsent, 3);
@@ -58,7 +58,7 @@ TEST(OpenLoopTest, ReferenceFastApiAt90PercentWasSaturated) {
 
 TEST(OpenLoopTest, ReferenceAxumAt90PercentWasHealthy) {
   // Repetition 3: 4,862 rps offered, 48,616 requests in 10 s, p99 39 ms.
-  Measurement m = Point(48616, 10.00111598, 4.8501093682738405);
+  LoadFigures m = Point(48616, 10.00111598, 4.8501093682738405);
   JudgeOpenLoop(Sweep(4862, 36), m);
   EXPECT_FALSE(m.saturated);
   EXPECT_EQ(m.unsent, 4);  // oha's 1 ms timer: within rate x 5 ms = 25 requests
@@ -70,14 +70,14 @@ TEST(OpenLoopTest, ReferenceAxumAt90PercentWasHealthy) {
 TEST(OpenLoopTest, ABacklogThatEndsWithinTheRunStillCounts) {
   // The reference's fastapi at 90%, repetition 2: 12 requests unsent (45 ms behind), Little's
   // law within the connections: saturated at the end.
-  Measurement m = Point(2678, 10.078513869, 44.123120910380834);
+  LoadFigures m = Point(2678, 10.078513869, 44.123120910380834);
   JudgeOpenLoop(Sweep(269, 36), m);
   EXPECT_TRUE(m.saturated);
   EXPECT_NEAR(*m.backlog_ms, 44.6, 0.05);
 }
 
 TEST(OpenLoopTest, FewRequestsAtALowRateAreAllowedTwoUnsent) {
-  Measurement m = Point(98, 10.001, 2.0);
+  LoadFigures m = Point(98, 10.001, 2.0);
   JudgeOpenLoop(Sweep(10, 4), m);
   EXPECT_EQ(m.unsent, 2);
   EXPECT_FALSE(m.saturated);
@@ -95,7 +95,7 @@ TEST(OpenLoopTest, NRequestsOverrunningTheirScheduleAreABacklog) {
   spec.concurrency = 10;
   spec.rate = 10000;
   spec.latency_correction = true;
-  Measurement m = Point(50000, 163.9, 80000);
+  LoadFigures m = Point(50000, 163.9, 80000);
   JudgeOpenLoop(spec, m);
   EXPECT_TRUE(m.saturated);
   EXPECT_EQ(m.schedule_s, 5);
@@ -114,7 +114,7 @@ TEST(OpenLoopTest, NRequestsOverrunningTheirScheduleAreABacklog) {
 TEST(OpenLoopTest, AClosedLoopIsLeftAlone) {
   LoadSpec spec;
   spec.duration = seconds(10);
-  Measurement m = Point(1000, 10, 5);
+  LoadFigures m = Point(1000, 10, 5);
   JudgeOpenLoop(spec, m);
   EXPECT_FALSE(m.saturated);
   EXPECT_FALSE(m.unsent);

@@ -43,6 +43,12 @@ std::vector<PlotFile> PlotFiles(const RunResults& results) {
   return files;
 }
 
+std::vector<PlotLink> PlotLinks(const RunResults& results) {
+  std::vector<PlotLink> links;
+  for (const PlotFile& plot : PlotFiles(results)) links.push_back({plot.title, plot.path});
+  return links;
+}
+
 Status WritePlots(const RunResults& results, const std::filesystem::path& run_dir) {
   Status first = OkStatus();
   auto keep = [&](Status status) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "report/markdown.h"
 #include "results/results.h"
 #include "util/result.h"
 
@@ -24,6 +25,9 @@ struct PlotFile {
 // The plots `results` calls for, in report order: what report.md links. A sweep gets one plot,
 // p99 against offered load; the others cover fixed scenarios.
 std::vector<PlotFile> PlotFiles(const RunResults& results);
+
+// PlotFiles as report.md links them.
+std::vector<PlotLink> PlotLinks(const RunResults& results);
 
 // Writes every plot of PlotFiles that has data into `run_dir`. Usage plots need the raw samples;
 // without them (a copied baseline) they are left as they are. On an error (a malformed samples

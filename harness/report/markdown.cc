@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "plots/plots.h"
 #include "report/ceilings.h"
 #include "report/cpu_shares.h"
 #include "report/format.h"
@@ -109,10 +108,9 @@ std::string RenderCost(const RunResults& results) {
          "\n";
 }
 
-// The SVGs that WritePlots puts beside report.md.
-std::string RenderPlots(const RunResults& results) {
+std::string RenderPlots(const std::vector<PlotLink>& plots) {
   std::string out;
-  for (const PlotFile& plot : PlotFiles(results)) {
+  for (const PlotLink& plot : plots) {
     out += fmt::format("![{}]({})\n\n", EscapeMarkdown(plot.title), plot.path);
   }
   return out.empty() ? "" : "## Plots\n\n" + out;
@@ -173,10 +171,10 @@ std::string RenderScenarioTables(const RunResults& results) {
   return out;
 }
 
-std::string RenderMarkdown(const RunResults& results) {
+std::string RenderMarkdown(const RunResults& results, const std::vector<PlotLink>& plots) {
   std::string out = RenderContext(results) + RenderScenarioTables(results) + RenderCost(results) +
                     RenderCpuShares(results) + RenderCeilings(results) + RenderSweeps(results) +
-                    RenderPlots(results) + RenderServers(results) + RenderWarnings(results);
+                    RenderPlots(plots) + RenderServers(results) + RenderWarnings(results);
   // One trailing newline, however the last section ended.
   while (out.ends_with("\n\n")) out.pop_back();
   return out;

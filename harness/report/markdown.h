@@ -5,14 +5,21 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "results/results.h"
 
 namespace harness {
 
-// The whole report: context, scenario tables, cost per request, sweeps,
-// server outcomes, warnings. Renders partial runs too, and says so.
-std::string RenderMarkdown(const RunResults& results);
+// A picture report.md links (plots/ draws them; the report only names them).
+struct PlotLink {
+  std::string title;
+  std::string path;  // relative to the run directory
+};
+
+// The whole report: context, scenario tables, cost per request, where the CPU went, ceilings,
+// sweeps, `plots`, server outcomes, warnings. Renders partial runs too, and says so.
+std::string RenderMarkdown(const RunResults& results, const std::vector<PlotLink>& plots = {});
 
 // Just the fixed scenarios' tables, each with its oha command: what
 // `harness run` prints when it finishes.

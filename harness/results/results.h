@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "load/figures.h"
+#include "sampling/usage.h"
 #include "util/result.h"
 
 namespace harness {
@@ -16,53 +18,13 @@ namespace harness {
 // sweep rates fixed per run; CPU percentages over oha's measured duration; machine-wide CPU.
 inline constexpr int kResultsSchemaVersion = 2;
 
-// Latency in milliseconds; empty when no request succeeded (oha reports null).
-struct Latency {
-  std::optional<double> p50, p90, p99, p999, p9999, max, mean;
-};
-
-// CPU and memory of one process tree over one measurement, from /proc samples.
-struct Usage {
-  double cpu_avg_pct = 0;   // 100 = one core, averaged over the measurement
-  double cpu_peak_pct = 0;  // the highest single sampling interval
-  double cpu_seconds = 0;   // utime + stime consumed during the measurement
-  double rss_peak_mib = 0;
-  // The peak of anonymous resident memory: RSS without file-backed and shared pages (code of the
-  // executable and its shared libraries), i.e. what the processes allocated themselves.
-  double anon_peak_mib = 0;
-  int samples = 0;
-  // Processes that joined the tree after the first sample: a Postgres backend forked by a new
-  // connection, a server forking per request. Short-lived ones between two samples are missed.
-  int processes_started = 0;
-};
-
-struct Measurement {
+// One measurement: what oha measured (LoadFigures: counts, rps, latency, the open loop's backlog,
+// warnings) and what the sampler saw beside it.
+struct Measurement : LoadFigures {
   std::string server;
   std::string scenario;
   int repetition = 1;  // 1-based
   std::string level;   // sweep: "saturation" or the fraction ("0.50"); empty for fixed scenarios
-
-  // The load, from oha.
-  double duration_s = 0;
-  long long requests = 0;             // responses received plus errors
-  long long successes = 0;            // responses with status 2xx
-  double rps = 0;                     // successes per second of the measurement
-  std::optional<double> offered_rps;  // the -q asked for, if any
-  int concurrency = 0;                // oha -c
-  double success_rate = 0;
-  std::map<std::string, long long> status_codes;
-  std::map<std::string, long long> errors;
-  double bytes_per_request = 0;
-  Latency latency;  // percentiles and max of 2xx responses; mean of every response
-
-  // Open loop only (offered_rps set): how far behind its schedule oha ended. See
-  // load/open_loop.h for the rule. A saturated point's latency measures the backlog, so no report
-  // prints it and compare leaves it out.
-  std::optional<double> schedule_s;  // -z's duration, or -n / rate
-  std::optional<long long> unsent;   // requests the schedule owed and oha never sent in time
-  std::optional<double> backlog_ms;  // unsent / rate
-  std::optional<double> in_system;   // Little's law: achieved rate × mean latency
-  bool saturated = false;
 
   Usage server_usage;
   Usage postgres_usage;
@@ -75,7 +37,6 @@ struct Measurement {
   double oha_cpu_s_per_1k = 0;
 
   bool valid = true;  // false: the point is not a measurement of the server (see warnings)
-  std::vector<std::string> warnings;
   std::string raw_oha;      // relative to the run directory
   std::string raw_samples;  // likewise
 };

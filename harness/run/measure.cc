@@ -97,8 +97,10 @@ Result<Measurement> Measure(const LoadSpec& spec, const MeasureTarget& target, c
   fs::rename(partial, oha_json, ec);
   auto text = ReadFile(oha_json);
   if (!text) return text.error();
-  auto m = ParseOhaJson(*text, oha_json.string());
-  if (!m) return m.error();
+  auto figures = ParseOhaJson(*text, oha_json.string());
+  if (!figures) return figures.error();
+  std::optional<Measurement> m = Measurement{};
+  static_cast<LoadFigures&>(*m) = std::move(*figures);
 
   m->offered_rps = spec.rate;
   m->concurrency = spec.concurrency;
@@ -117,7 +119,7 @@ Result<Measurement> Measure(const LoadSpec& spec, const MeasureTarget& target, c
   m->raw_samples = fs::relative(samples, raw.run_dir).string();
   JudgeOpenLoop(spec, *m);
   AddSanityWarnings(spec, *m, target.cores);
-  return m;
+  return std::move(*m);
 }
 
 Usage OverLoad(Usage usage, double duration_s) {

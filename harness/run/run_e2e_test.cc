@@ -90,7 +90,9 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_EQ(m.concurrency, 10) << what;
     // The open loop is judged by its backlog: every field of the judgement is there.
     EXPECT_EQ(m.offered_rps.has_value(), m.unsent.has_value()) << what;
-    if (m.saturated) EXPECT_GT(*m.backlog_ms, 0) << what;
+    if (m.saturated) {
+      EXPECT_GT(*m.backlog_ms, 0) << what;
+    }
     EXPECT_TRUE(fs::exists(dir / m.raw_oha)) << what;
     EXPECT_TRUE(fs::exists(dir / m.raw_samples)) << what;
   }
@@ -105,7 +107,9 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_GT(c.target_usage.cpu_seconds, 0) << what;
     EXPECT_GT(c.requests, 0) << what;
     EXPECT_GT(c.machine_usage.samples, 0) << what;
-    if (c.kind == "http") EXPECT_GT(c.oha_usage.samples, 0) << what;
+    if (c.kind == "http") {
+      EXPECT_GT(c.oha_usage.samples, 0) << what;
+    }
     EXPECT_FALSE(c.command.empty()) << what;
   }
   EXPECT_EQ(ceilings, (std::set<std::string>{"database ", "http closed", "http keepalive"}));

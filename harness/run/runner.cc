@@ -284,7 +284,7 @@ RunOutcome Run::Finish() {
   }
   Save();
   if (Status s = WritePlots(results_, dir_); !s) progress_->Log("harness: " + s.error().message);
-  if (Status s = WriteFileAtomic(dir_ / "report.md", RenderMarkdown(results_)); !s) {
+  if (Status s = WriteFileAtomic(dir_ / "report.md", RenderMarkdown(results_, PlotLinks(results_))); !s) {
     progress_->Log("harness: " + s.error().message);
   }
   if (!options_.quiet && !Interrupted()) {

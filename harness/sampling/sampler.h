@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "config/duration.h"
-#include "results/results.h"
+#include "sampling/usage.h"
 #include "sampling/proc_table.h"
 
 namespace harness {
