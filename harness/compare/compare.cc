@@ -204,7 +204,7 @@ Comparison Compare(const RunResults& base, const RunResults& next, const Compare
       row.server = server;
       row.change_pct = row.p_value = row.p_adjusted = kNaN;
       row.verdict = Verdict::kFailed;
-      row.note = after->verdict + ": " + after->failure;
+      row.note = std::string(ServerVerdictName(after->verdict)) + ": " + after->failure;
       c.rows.push_back(row);
     }
   }

@@ -239,7 +239,7 @@ TEST(CompareTest, CodeChangesAloneKeepEverythingComparable) {
 TEST(CompareTest, AServerThatFailsNowIsARegression) {
   RunResults next = MakeRun(Seven(1));
   next.servers[1].ok = false;
-  next.servers[1].verdict = "died under load";
+  next.servers[1].verdict = ServerVerdict::kDiedUnderLoad;
   next.servers[1].failure = "exit 139";
   std::erase_if(next.measurements, [](const Measurement& m) {
     return m.server == "cpp-beast" && m.scenario == "keepalive";
@@ -303,7 +303,7 @@ TEST(CompareTest, SweepPointsCompareOnlyAtTheSameOfferedRate) {
     run.scenarios.push_back("sweep");
     for (int rep = 1; rep <= 5; ++rep) {
       Measurement m = test_runs::Measured("axum", "sweep", rep, scale);
-      m.level = "0.50";
+      m.level = Level::Fraction(0.5);
       m.offered_rps = rate;
       run.measurements.push_back(m);
     }
@@ -311,7 +311,8 @@ TEST(CompareTest, SweepPointsCompareOnlyAtTheSameOfferedRate) {
   };
   auto row = [](const Comparison& c) {
     for (const Row& r : c.rows) {
-      if (r.server == "axum" && r.point.level == "0.50" && r.metric && r.metric->key == "p99") {
+      if (r.server == "axum" && r.point.level == Level::Fraction(0.5) && r.metric &&
+          r.metric->key == "p99") {
         return r;
       }
     }

@@ -233,7 +233,7 @@ std::string RenderComparisonJson(const Comparison& c) {
                                 : row.decision == Decision::kEffectOnly ? "effect size only"
                                                                         : "none";
     rows.push_back({{"scenario", row.point.scenario},
-                    {"level", row.point.level},
+                    {"level", row.point.level.Name()},
                     {"server", row.server},
                     {"metric", row.metric ? std::string(row.metric->key) : ""},
                     {"base_values", row.base_values},

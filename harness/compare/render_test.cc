@@ -88,7 +88,7 @@ TEST(CompareRenderTest, MarkdownSaysWhatDiffersAndWhatRestsOnTheEffectAlone) {
 TEST(CompareRenderTest, MarkdownNamesAFailedServer) {
   RunResults next = MakeRun(Seven(1));
   next.servers[0].ok = false;
-  next.servers[0].verdict = "wrong response";
+  next.servers[0].verdict = ServerVerdict::kWrongResponse;
   next.servers[0].failure = "row 3 differs";
   std::string md = RenderComparisonMarkdown(Compare(MakeRun(Seven(1)), next, {}));
   EXPECT_TRUE(Contains(md, "**Regression: 0 regressed, 1 server failed**"));

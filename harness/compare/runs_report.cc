@@ -130,7 +130,7 @@ std::string RenderRunsJson(const std::vector<LoadedRun>& runs) {
       }
       auto command = r.scenario_commands.find(point.scenario);
       points.push_back({{"scenario", point.scenario},
-                        {"level", point.level},
+                        {"level", point.level.Name()},
                         {"command", command == r.scenario_commands.end() ? "" : command->second},
                         {"servers", servers}});
     }
@@ -154,9 +154,9 @@ std::string RenderRunsCsv(const std::vector<LoadedRun>& runs) {
         for (const MetricSpec& metric : Metrics()) {
           std::vector<double> values = Values(run.results, server, point, metric);
           out += fmt::format("{},{},{},{},{},{},{},{},{}\n", CsvField(run.label),
-                             CsvField(point.scenario), CsvField(point.level), CsvField(server),
-                             metric.key, CsvNumber(Median(values)), CsvNumber(Min(values)),
-                             CsvNumber(Max(values)), values.size());
+                             CsvField(point.scenario), CsvField(point.level.Name()),
+                             CsvField(server), metric.key, CsvNumber(Median(values)),
+                             CsvNumber(Min(values)), CsvNumber(Max(values)), values.size());
         }
       }
     }

@@ -28,8 +28,8 @@
 #include <chrono>
 #include <string>
 
-#include "load/oha.h"
 #include "load/figures.h"
+#include "load/oha.h"
 
 namespace harness {
 

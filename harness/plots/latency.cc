@@ -35,7 +35,7 @@ std::string LatencySpectrumSvg(const RunResults& results, const std::string& sce
   int repetitions = 0;
   for (size_t i = 0; i < servers.size(); ++i) {
     // A saturated point's percentiles measure its backlog, not the server.
-    auto points = LatencyPoints(Select(results, servers[i], scenario, ""));
+    auto points = LatencyPoints(Select(results, servers[i], scenario));
     Line s{servers[i], SeriesColor(i), {}};
     for (const Percentile& p : kPercentiles) {
       std::vector<double> values = ValidValues(points, p.get);

@@ -12,7 +12,7 @@ namespace {
 
 bool Measured(const RunResults& results, const std::string& scenario) {
   for (const std::string& server : ServerOrder(results)) {
-    if (AnyValid(Select(results, server, scenario, ""))) return true;
+    if (AnyValid(Select(results, server, scenario))) return true;
   }
   return false;
 }

@@ -16,7 +16,7 @@ namespace harness {
 std::vector<std::string> SweepScenarios(const RunResults& results) {
   std::set<std::string> swept;
   for (const Measurement& m : results.measurements) {
-    if (!m.level.empty() && m.level != "saturation") swept.insert(m.scenario);
+    if (m.level.fraction()) swept.insert(m.scenario);
   }
   std::vector<std::string> ordered;
   for (const std::string& s : results.scenarios) {
@@ -30,10 +30,9 @@ std::string SweepSvg(const RunResults& results, const std::string& scenario) {
   std::vector<std::string> servers = ServerOrder(results);
   double x_hi = 0, y_lo = INFINITY, y_hi = 0;
   for (size_t i = 0; i < servers.size(); ++i) {
-    std::map<std::string, std::vector<const Measurement*>> by_level;
+    std::map<Level, std::vector<const Measurement*>> by_level;
     for (const Measurement& m : results.measurements) {
-      if (m.server == servers[i] && m.scenario == scenario && !m.level.empty() &&
-          m.level != "saturation") {
+      if (m.server == servers[i] && m.scenario == scenario && m.level.fraction()) {
         by_level[m.level].push_back(&m);
       }
     }

@@ -10,7 +10,7 @@ Measurement Point(const std::string& server, const std::string& level, double of
   Measurement m;
   m.server = server;
   m.scenario = "sweep";
-  m.level = level;
+  m.level = *Level::Parse(level);
   m.offered_rps = offered;
   m.latency.p99 = p99;
   m.valid = valid;

@@ -35,7 +35,7 @@ std::string ThroughputSvg(const RunResults& results) {
     Group group{scenario, {}};
     for (size_t i = 0; i < servers.size(); ++i) {
       std::vector<double> rps =
-          ValidValues(Select(results, servers[i], scenario, ""),
+          ValidValues(Select(results, servers[i], scenario),
                       [](const Measurement& m) -> std::optional<double> { return m.rps; });
       if (rps.empty()) continue;
       group.bars.push_back({i, Median(rps), Min(rps), Max(rps), rps.size()});

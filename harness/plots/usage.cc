@@ -47,7 +47,7 @@ Result<std::string> UsageSvg(const RunResults& results, const std::filesystem::p
   std::vector<Series> series;
   double end = 0;
   for (size_t i = 0; i < servers.size(); ++i) {
-    for (const Measurement* m : Select(results, servers[i], scenario, "")) {
+    for (const Measurement* m : Select(results, servers[i], scenario)) {
       if (!m->valid || m->raw_samples.empty()) continue;
       std::filesystem::path file = run_dir / m->raw_samples;
       std::error_code ec;

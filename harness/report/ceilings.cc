@@ -13,7 +13,7 @@
 namespace harness {
 namespace {
 
-std::vector<const Ceiling*> Find(const RunResults& results, const std::string& kind,
+std::vector<const Ceiling*> Find(const RunResults& results, CeilingKind kind,
                                  const std::string& scenario) {
   std::vector<const Ceiling*> found;
   for (const Ceiling& c : results.ceilings) {
@@ -25,8 +25,7 @@ std::vector<const Ceiling*> Find(const RunResults& results, const std::string& k
 }
 
 // The command of the last ceiling of `kind` for `scenario`, measured or not.
-std::string CommandOf(const RunResults& results, const std::string& kind,
-                      const std::string& scenario) {
+std::string CommandOf(const RunResults& results, CeilingKind kind, const std::string& scenario) {
   std::string command;
   for (const Ceiling& c : results.ceilings) {
     if (c.kind == kind && c.scenario == scenario) command = c.command;
@@ -53,7 +52,7 @@ std::optional<double> PerThousand(const Ceiling& c, const Usage& usage) {
 // Everything a ceiling run kept busy, per 1,000 requests: the client and the server side
 // (database: pgbench and Postgres; HTTP: the body server and oha).
 std::optional<double> TotalPerThousand(const Ceiling& c) {
-  const Usage& other = c.kind == "database" ? c.postgres_usage : c.oha_usage;
+  const Usage& other = c.kind == CeilingKind::kDatabase ? c.postgres_usage : c.oha_usage;
   auto target = PerThousand(c, c.target_usage), rest = PerThousand(c, other);
   if (!target || !rest) return std::nullopt;
   return *target + *rest;
@@ -64,7 +63,7 @@ std::vector<std::string> CeilingScenarios(const RunResults& results) {
   std::vector<std::string> scenarios;
   for (const std::string& scenario : results.scenarios) {
     for (const Ceiling& c : results.ceilings) {
-      if (c.kind == "http" && c.scenario == scenario) {
+      if (c.kind == CeilingKind::kHttp && c.scenario == scenario) {
         scenarios.push_back(scenario);
         break;
       }
@@ -82,13 +81,15 @@ std::string Cpu(double v) { return FormatSignificant(v, 3); }
 
 std::string RenderCeilingTable(const RunResults& results) {
   std::vector<std::vector<std::string>> rows;
-  auto row = [&](const std::string& label, const std::string& scenario,
-                 const std::vector<const Ceiling*>& found, const std::string& command) {
-    bool database = label.starts_with("database");
+  auto row = [&](CeilingKind kind, const std::string& scenario) {
+    auto found = Find(results, kind, scenario);
+    std::string command = CommandOf(results, kind, scenario);
+    std::string label = kind == CeilingKind::kDatabase ? "database (pgbench, the query alone)"
+                                                       : "HTTP (oha, the body from memory)";
     double target =
         MedianOf(found, [](const Ceiling& c) { return PerThousand(c, c.target_usage); });
     double other = MedianOf(found, [&](const Ceiling& c) {
-      return PerThousand(c, database ? c.postgres_usage : c.oha_usage);
+      return PerThousand(c, kind == CeilingKind::kDatabase ? c.postgres_usage : c.oha_usage);
     });
     rows.push_back(
         {label, EscapeMarkdown(scenario),
@@ -104,12 +105,8 @@ std::string RenderCeilingTable(const RunResults& results) {
                             })),
          command.empty() ? std::string(kMissing) : CodeSpan(command)});
   };
-  row("database (pgbench, the query alone)", "", Find(results, "database", ""),
-      CommandOf(results, "database", ""));
-  for (const std::string& scenario : CeilingScenarios(results)) {
-    row("HTTP (oha, the body from memory)", scenario, Find(results, "http", scenario),
-        CommandOf(results, "http", scenario));
-  }
+  row(CeilingKind::kDatabase, "");
+  for (const std::string& scenario : CeilingScenarios(results)) row(CeilingKind::kHttp, scenario);
   return RenderTable({{"Ceiling", Align::kLeft},
                       {"Scenario", Align::kLeft},
                       {"Throughput (rps)"},
@@ -140,15 +137,15 @@ std::string RenderBound(const RunResults& results) {
 }
 
 std::string RenderShares(const RunResults& results) {
-  double database = CeilingRps(results, "database", "");
+  double database = CeilingRps(results, CeilingKind::kDatabase, "");
   std::vector<std::vector<std::string>> rows;
   for (const std::string& scenario : CeilingScenarios(results)) {
-    double http = CeilingRps(results, "http", scenario);
+    double http = CeilingRps(results, CeilingKind::kHttp, scenario);
     double bound = CombinedBound(results, scenario);
     for (const std::string& server : ServerOrder(results)) {
       // A sweep's closed loop is its saturation step.
-      auto points = Select(results, server, scenario, "");
-      if (points.empty()) points = Select(results, server, scenario, "saturation");
+      auto points = Select(results, server, scenario);
+      if (points.empty()) points = Select(results, server, scenario, Level::Saturation());
       auto rps = ValidValues(points, [](const Measurement& m) { return std::optional(m.rps); });
       if (rps.empty()) continue;
       double median = Median(rps);
@@ -170,25 +167,26 @@ std::string RenderErrors(const RunResults& results) {
   std::string out;
   for (const Ceiling& c : results.ceilings) {
     if (c.error.empty()) continue;
-    out += fmt::format("- {}{} #{}: {}\n", c.kind, c.scenario.empty() ? "" : " " + c.scenario,
-                       c.repetition, EscapeMarkdown(c.error));
+    out += fmt::format("- {}{} #{}: {}\n", CeilingKindName(c.kind),
+                       c.scenario.empty() ? "" : " " + c.scenario, c.repetition,
+                       EscapeMarkdown(c.error));
   }
   return out.empty() ? "" : "Not measured:\n\n" + out;
 }
 
 }  // namespace
 
-double CeilingRps(const RunResults& results, const std::string& kind, const std::string& scenario) {
+double CeilingRps(const RunResults& results, CeilingKind kind, const std::string& scenario) {
   return MedianOf(Find(results, kind, scenario),
                   [](const Ceiling& c) { return std::optional(c.rps); });
 }
 
 double QueryCpuPerThousand(const RunResults& results) {
-  return MedianOf(Find(results, "database", ""), TotalPerThousand);
+  return MedianOf(Find(results, CeilingKind::kDatabase, ""), TotalPerThousand);
 }
 
 double HttpCpuPerThousand(const RunResults& results, const std::string& scenario) {
-  return MedianOf(Find(results, "http", scenario), TotalPerThousand);
+  return MedianOf(Find(results, CeilingKind::kHttp, scenario), TotalPerThousand);
 }
 
 double CombinedBound(const RunResults& results, const std::string& scenario) {

@@ -13,9 +13,9 @@ namespace harness {
 // Empty when the run measured no ceilings.
 std::string RenderCeilings(const RunResults& results);
 
-// Median rps of the ceilings of `kind` ("database", "http") for `scenario` ("" for the
+// Median rps of the ceilings of `kind` for `scenario` ("" for the
 // database's, which has none), over repetitions that measured it; NaN when none did.
-double CeilingRps(const RunResults& results, const std::string& kind, const std::string& scenario);
+double CeilingRps(const RunResults& results, CeilingKind kind, const std::string& scenario);
 
 // Medians over repetitions of the CPU-seconds 1,000 requests cost every process of a ceiling run:
 // a query (pgbench + Postgres), an HTTP exchange of `scenario`'s load (body server + oha). NaN when

@@ -9,13 +9,14 @@
 namespace harness {
 namespace {
 
-Ceiling MakeCeiling(const std::string& kind, const std::string& scenario, int rep, double rps) {
+Ceiling MakeCeiling(CeilingKind kind, const std::string& scenario, int rep, double rps) {
   Ceiling c;
   c.kind = kind;
   c.scenario = scenario;
   c.repetition = rep;
   c.rps = rps;
-  c.command = kind == "database" ? "pgbench -c 5" : "oha -z 10s -c 10 --disable-keepalive";
+  c.command =
+      kind == CeilingKind::kDatabase ? "pgbench -c 5" : "oha -z 10s -c 10 --disable-keepalive";
   return c;
 }
 
@@ -31,12 +32,15 @@ TEST(ReportCeilingsTest, NothingWithoutCeilings) {
 
 TEST(ReportCeilingsTest, MediansAndEachServersShare) {
   RunResults run = sample::ReferenceRun();  // closed: fastapi 305, axum 9740 rps
-  run.ceilings = {MakeCeiling("database", "", 1, 20000), MakeCeiling("database", "", 2, 30000),
-                  MakeCeiling("database", "", 3, 26000), MakeCeiling("http", "closed", 1, 16000)};
-  run.ceilings.push_back(MakeCeiling("http", "closed", 2, 0));
+  run.ceilings = {MakeCeiling(CeilingKind::kDatabase, "", 1, 20000),
+                  MakeCeiling(CeilingKind::kDatabase, "", 2, 30000),
+                  MakeCeiling(CeilingKind::kDatabase, "", 3, 26000),
+                  MakeCeiling(CeilingKind::kHttp, "closed", 1, 16000)};
+  run.ceilings.push_back(MakeCeiling(CeilingKind::kHttp, "closed", 2, 0));
   run.ceilings.back().error = "oha exited with code 1: boom";
-  EXPECT_DOUBLE_EQ(CeilingRps(run, "database", ""), 26000);
-  EXPECT_DOUBLE_EQ(CeilingRps(run, "http", "closed"), 16000) << "the failed one is left out";
+  EXPECT_DOUBLE_EQ(CeilingRps(run, CeilingKind::kDatabase, ""), 26000);
+  EXPECT_DOUBLE_EQ(CeilingRps(run, CeilingKind::kHttp, "closed"), 16000)
+      << "the failed one is left out";
   std::string out = RenderCeilings(run);
   EXPECT_TRUE(Contains(out, "| fastapi | closed   |              305 |                   1.2 |"));
   EXPECT_TRUE(Contains(out, "| axum    | closed   |             9740 |                    37 |"));
@@ -51,11 +55,11 @@ TEST(ReportCeilingsTest, MediansAndEachServersShare) {
 TEST(ReportCeilingsTest, TheBoundIsCoresOverTheCpuOfAQueryAndAnExchange) {
   RunResults run = sample::ReferenceRun();  // closed: axum 9740 rps
   run.environment.cores = 2;
-  Ceiling db = MakeCeiling("database", "", 1, 25000);
+  Ceiling db = MakeCeiling(CeilingKind::kDatabase, "", 1, 25000);
   db.requests = 250000;
   db.target_usage = {.cpu_seconds = 2.5, .samples = 100};     // pgbench: 0.01 CPU-s per 1k
   db.postgres_usage = {.cpu_seconds = 10.0, .samples = 100};  // Postgres: 0.04
-  Ceiling http = MakeCeiling("http", "closed", 1, 16000);
+  Ceiling http = MakeCeiling(CeilingKind::kHttp, "closed", 1, 16000);
   http.requests = 160000;
   http.target_usage = {.cpu_seconds = 8.0, .samples = 100};  // body server: 0.05
   http.oha_usage = {.cpu_seconds = 8.0, .samples = 100};     // oha: 0.05

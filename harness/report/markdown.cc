@@ -73,7 +73,7 @@ std::string RenderCost(const RunResults& results) {
     // 0 is what an outcome holds when the server never got to idle.
     double idle = outcome && outcome->idle_rss_mib > 0 ? outcome->idle_rss_mib : std::nan("");
     for (const std::string& scenario : results.scenarios) {
-      auto points = Select(results, server, scenario, "");
+      auto points = Select(results, server, scenario);
       if (points.empty()) continue;
       auto median = [&](Getter get) { return Median(ValidValues(points, get)); };
       rows.push_back({
@@ -126,7 +126,7 @@ std::string RenderServers(const RunResults& results) {
                          TextOrMissing(s.verification), TextOrMissing(s.count_check));
       continue;
     }
-    out += fmt::format("- **{}**: {}: {}\n", name, EscapeMarkdown(s.verdict),
+    out += fmt::format("- **{}**: {}: {}\n", name, EscapeMarkdown(ServerVerdictName(s.verdict)),
                        EscapeMarkdown(s.failure));
     // Indented, the block stays inside the list item.
     if (!s.log_tail.empty()) out += "\n" + CodeBlock(s.log_tail, "  ") + "\n";
@@ -150,7 +150,7 @@ std::string RenderServers(const RunResults& results) {
 std::string RenderWarnings(const RunResults& results) {
   std::string out;
   for (const Measurement& m : results.measurements) {
-    std::string point = m.level.empty() ? m.scenario : m.scenario + " " + m.level;
+    std::string point = m.level.fixed() ? m.scenario : m.scenario + " " + m.level.Name();
     for (const std::string& warning : m.warnings) {
       out += fmt::format("- {} / {} #{}: {}\n", EscapeMarkdown(m.server), EscapeMarkdown(point),
                          m.repetition, EscapeMarkdown(warning));

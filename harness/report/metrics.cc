@@ -96,15 +96,15 @@ double MetricMedian(const std::vector<const Measurement*>& points, const MetricS
 }
 
 std::string Point::Label() const {
-  return level.empty() ? scenario : scenario + " (" + level + ")";
+  return level.fixed() ? scenario : scenario + " (" + level.Name() + ")";
 }
 
 std::vector<Point> Points(const RunResults& results) {
   std::vector<Point> points;
   for (const std::string& scenario : results.scenarios) {
-    std::vector<std::string> levels = SweepLevels(results, scenario);
-    if (levels.empty()) levels.push_back("");
-    for (const std::string& level : levels) points.push_back({scenario, level});
+    std::vector<Level> levels = SweepLevels(results, scenario);
+    if (levels.empty()) levels.push_back(Level());
+    for (const Level& level : levels) points.push_back({scenario, level});
   }
   return points;
 }

@@ -41,10 +41,10 @@ std::string MetricCell(const std::vector<const Measurement*>& points, const Metr
 // The median a cell shows; NaN where it shows none.
 double MetricMedian(const std::vector<const Measurement*>& points, const MetricSpec& metric);
 
-// A fixed scenario (level "") or one load level of a sweep.
+// A fixed scenario (Level()) or one load level of a sweep.
 struct Point {
   std::string scenario;
-  std::string level;
+  Level level;
   std::string Label() const;  // "closed", "sweep (0.50)"
 };
 

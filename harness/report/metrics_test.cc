@@ -26,7 +26,7 @@ TEST(MetricsTest, PointsExpandSweepsIntoTheirLevels) {
   run.scenarios.push_back("sweep");
   for (const char* level : {"0.50", "saturation"}) {
     Measurement m = test_runs::Measured("axum", "sweep", 1, 1);
-    m.level = level;
+    m.level = *Level::Parse(level);
     run.measurements.push_back(m);
   }
   std::vector<std::string> labels;
@@ -41,8 +41,8 @@ TEST(MetricsTest, ValuesComeFromValidRepetitionsOnly) {
   run.measurements[4].latency.p99.reset();  // axum closed, repetition 2
   const MetricSpec& rps = Metrics()[0];
   const MetricSpec& p99 = Metrics()[3];
-  EXPECT_EQ(Values(run, "axum", {"closed", ""}, rps), (std::vector<double>{2000, 3000}));
-  EXPECT_EQ(Values(run, "axum", {"closed", ""}, p99), (std::vector<double>{5.0 / 3}));
+  EXPECT_EQ(Values(run, "axum", {"closed", Level()}, rps), (std::vector<double>{2000, 3000}));
+  EXPECT_EQ(Values(run, "axum", {"closed", Level()}, p99), (std::vector<double>{5.0 / 3}));
 }
 
 }  // namespace

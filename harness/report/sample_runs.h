@@ -73,7 +73,7 @@ inline RunResults ReferenceRun() {
   r.scenario_commands["closed"] = "oha -n 50000 -c 10 --disable-keepalive http://127.0.0.1:8000/";
   r.servers = {Outcome("fastapi", 41.2), Outcome("axum", 3.9), Outcome("cpp-beast", 0)};
   r.servers[2].ok = false;
-  r.servers[2].verdict = "build failed";
+  r.servers[2].verdict = ServerVerdict::kBuildFailed;
   r.servers[2].failure = "exit 2 | see log";
   r.servers[2].log_tail = "g++: fatal error\ncompilation terminated.\n";
   r.measurements = {Point("fastapi", "closed", 1, 305, 30.0, 74.6, 83, 8.5),
@@ -104,7 +104,7 @@ inline RunResults RepeatedRun() {
     double share = level[0] == 's' ? 1 : std::stod(level);
     Measurement fast = Point("fastapi", "sweep", 1, 305 * share, 20, 60, 80, 9);
     Measurement axum = Point("axum", "sweep", 1, 9740 * share, 0.5, 1, 10, 20);
-    fast.level = axum.level = level;
+    fast.level = axum.level = *Level::Parse(level);
     if (level[0] != 's') {
       fast.offered_rps = 305 * share;
       axum.offered_rps = 9740 * share;

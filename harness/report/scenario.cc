@@ -18,9 +18,10 @@ std::string NotMeasuredNote(const RunResults& results, const std::vector<std::st
   std::vector<std::string> missing;
   for (const ServerOutcome& s : results.servers) {
     if (std::find(measured.begin(), measured.end(), s.name) != measured.end()) continue;
-    missing.push_back(s.ok || s.verdict.empty() ? EscapeMarkdown(s.name)
-                                                : fmt::format("{} ({})", EscapeMarkdown(s.name),
-                                                              EscapeMarkdown(s.verdict)));
+    missing.push_back(s.ok || s.verdict == ServerVerdict::kNone
+                          ? EscapeMarkdown(s.name)
+                          : fmt::format("{} ({})", EscapeMarkdown(s.name),
+                                        EscapeMarkdown(ServerVerdictName(s.verdict))));
   }
   if (missing.empty()) return "";
   return fmt::format("Not measured: {}.\n", fmt::join(missing, ", "));
@@ -32,10 +33,10 @@ std::string RenderScenario(const RunResults& results, const std::string& scenari
   std::string out = fmt::format("## Scenario: {}\n\n", EscapeMarkdown(scenario));
   std::vector<std::string> servers;
   for (const std::string& server : ServerOrder(results)) {
-    if (!Select(results, server, scenario, "").empty()) servers.push_back(server);
+    if (!Select(results, server, scenario).empty()) servers.push_back(server);
   }
   const std::string& base = results.baseline;
-  auto base_points = Select(results, base, scenario, "");
+  auto base_points = Select(results, base, scenario);
   bool has_base = AnyValid(base_points);
   std::vector<std::string> rivals;
   for (const std::string& server : servers) {
@@ -55,12 +56,12 @@ std::string RenderScenario(const RunResults& results, const std::string& scenari
     std::vector<std::string>& cells = rows.emplace_back();
     cells.push_back(std::string(metric.label));
     for (const std::string& server : servers) {
-      cells.push_back(MetricCell(Select(results, server, scenario, ""), metric));
+      cells.push_back(MetricCell(Select(results, server, scenario), metric));
     }
     if (!has_base) continue;
     double base_median = MetricMedian(base_points, metric);
     for (const std::string& rival : rivals) {
-      double median = MetricMedian(Select(results, rival, scenario, ""), metric);
+      double median = MetricMedian(Select(results, rival, scenario), metric);
       cells.push_back(metric.improvement
                           ? FormatImprovement(Improvement(median, base_median, metric.better))
                           : std::string(kMissing));

@@ -5,19 +5,6 @@
 #include <tuple>
 
 namespace harness {
-namespace {
-
-// "saturation" first, then numbers ascending, then anything else by name.
-auto LevelKey(const std::string& level) {
-  if (level == "saturation") return std::tuple(0, 0.0, level);
-  char* end = nullptr;
-  double fraction = std::strtod(level.c_str(), &end);
-  if (!level.empty() && *end == '\0') return std::tuple(1, fraction, level);
-  return std::tuple(2, 0.0, level);
-}
-
-}  // namespace
-
 std::vector<std::string> ServerOrder(const RunResults& results) {
   std::vector<std::string> order;
   for (const ServerOutcome& s : results.servers) order.push_back(s.name);
@@ -37,7 +24,7 @@ const ServerOutcome* FindServer(const RunResults& results, std::string_view name
 }
 
 std::vector<const Measurement*> Select(const RunResults& results, std::string_view server,
-                                       std::string_view scenario, std::string_view level) {
+                                       std::string_view scenario, const Level& level) {
   std::vector<const Measurement*> points;
   for (const Measurement& m : results.measurements) {
     if (m.server == server && m.scenario == scenario && m.level == level) {
@@ -76,16 +63,15 @@ std::vector<double> ValidValues(const std::vector<const Measurement*>& points, G
   return values;
 }
 
-std::vector<std::string> SweepLevels(const RunResults& results, std::string_view scenario) {
-  std::vector<std::string> levels;
+std::vector<Level> SweepLevels(const RunResults& results, std::string_view scenario) {
+  std::vector<Level> levels;
   for (const Measurement& m : results.measurements) {
-    if (m.scenario == scenario && !m.level.empty() &&
+    if (m.scenario == scenario && !m.level.fixed() &&
         std::find(levels.begin(), levels.end(), m.level) == levels.end()) {
       levels.push_back(m.level);
     }
   }
-  std::sort(levels.begin(), levels.end(),
-            [](const std::string& a, const std::string& b) { return LevelKey(a) < LevelKey(b); });
+  std::sort(levels.begin(), levels.end());
   return levels;
 }
 

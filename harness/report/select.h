@@ -18,9 +18,9 @@ std::vector<std::string> ServerOrder(const RunResults& results);
 
 const ServerOutcome* FindServer(const RunResults& results, std::string_view name);
 
-// Every repetition of server × scenario at `level` ("" for fixed scenarios).
+// Every repetition of server × scenario at `level` (Level() for fixed scenarios).
 std::vector<const Measurement*> Select(const RunResults& results, std::string_view server,
-                                       std::string_view scenario, std::string_view level);
+                                       std::string_view scenario, const Level& level = {});
 
 bool AnyValid(const std::vector<const Measurement*>& points);
 
@@ -35,9 +35,9 @@ bool LatencySaturated(const std::vector<const Measurement*>& points);
 using Getter = std::optional<double> (*)(const Measurement&);
 std::vector<double> ValidValues(const std::vector<const Measurement*>& points, Getter get);
 
-// A scenario's sweep levels in load order: "saturation", then the fractions
+// A scenario's sweep levels in load order: saturation, then the fractions
 // ascending. Empty for a fixed scenario.
-std::vector<std::string> SweepLevels(const RunResults& results, std::string_view scenario);
+std::vector<Level> SweepLevels(const RunResults& results, std::string_view scenario);
 
 // The highest repetition number measured; 0 before the first measurement.
 int Repetitions(const RunResults& results);

@@ -10,7 +10,7 @@ Measurement Point(std::string server, std::string level, bool valid, double rps,
   Measurement m;
   m.server = std::move(server);
   m.scenario = "s";
-  m.level = std::move(level);
+  m.level = *Level::Parse(level);
   m.valid = valid;
   m.rps = rps;
   m.repetition = repetition;
@@ -32,7 +32,7 @@ TEST(ReportSelectTest, ValuesComeOnlyFromValidPoints) {
   RunResults results;
   results.measurements = {Point("a", "", true, 10, 1), Point("a", "", false, 99, 2),
                           Point("a", "0.50", true, 5, 1)};
-  auto points = Select(results, "a", "s", "");
+  auto points = Select(results, "a", "s");
   ASSERT_EQ(points.size(), 2u);
   EXPECT_TRUE(AnyValid(points));
   auto rps = [](const Measurement& m) -> std::optional<double> { return m.rps; };
@@ -47,7 +47,8 @@ TEST(ReportSelectTest, SweepLevelsInLoadOrder) {
     results.measurements.push_back(Point("a", level, true, 1));
   }
   EXPECT_EQ(SweepLevels(results, "s"),
-            (std::vector<std::string>{"saturation", "0.25", "0.5", "0.9"}));
+            (std::vector<Level>{Level::Saturation(), Level::Fraction(0.25), Level::Fraction(0.5),
+                                Level::Fraction(0.9)}));
   EXPECT_TRUE(SweepLevels(results, "other").empty());
 }
 

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-
 #include "report/format.h"
 #include "report/select.h"
 #include "report/table.h"
@@ -11,14 +9,6 @@
 
 namespace harness {
 namespace {
-
-// "0.50" reads better as "50%" of the saturation throughput.
-std::string LevelLabel(const std::string& level) {
-  char* end = nullptr;
-  double fraction = std::strtod(level.c_str(), &end);
-  if (level.empty() || *end != '\0') return EscapeMarkdown(level);
-  return fmt::format("{:g}%", fraction * 100);
-}
 
 double MedianOf(const std::vector<const Measurement*>& points, Getter get) {
   return Median(ValidValues(points, get));
@@ -68,7 +58,7 @@ std::string RatesNote(const RunResults& results, const std::string& scenario) {
     out += fmt::format(
         "\nA level runs, for example {} at {}: {} (every level's command is in results.json, "
         "`sweep_rates`).\n",
-        EscapeMarkdown(r.server), LevelLabel(fmt::format("{:.2f}", r.levels.front().fraction)),
+        EscapeMarkdown(r.server), Level::Fraction(r.levels.front().fraction).Label(),
         CodeSpan(r.levels.front().command));
     break;
   }
@@ -80,12 +70,12 @@ std::string RatesNote(const RunResults& results, const std::string& scenario) {
 std::string RenderSweeps(const RunResults& results) {
   std::string out;
   for (const std::string& scenario : results.scenarios) {
-    std::vector<std::string> levels = SweepLevels(results, scenario);
+    std::vector<Level> levels = SweepLevels(results, scenario);
     if (levels.empty()) continue;
     std::vector<Column> columns = {{"Load", Align::kLeft}};
     std::vector<std::string> servers;
     for (const std::string& server : ServerOrder(results)) {
-      for (const std::string& level : levels) {
+      for (const Level& level : levels) {
         if (!Select(results, server, scenario, level).empty()) {
           servers.push_back(server);
           columns.push_back({EscapeMarkdown(server)});
@@ -94,8 +84,8 @@ std::string RenderSweeps(const RunResults& results) {
       }
     }
     std::vector<std::vector<std::string>> rows;
-    for (const std::string& level : levels) {
-      rows.push_back({LevelLabel(level)});
+    for (const Level& level : levels) {
+      rows.push_back({EscapeMarkdown(level.Label())});
       for (const std::string& server : servers) {
         rows.back().push_back(Cell(Select(results, server, scenario, level)));
       }

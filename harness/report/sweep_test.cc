@@ -30,7 +30,7 @@ TEST(ReportSweepTest, CellsCountTheirValidRepetitions) {
   for (int rep = 1; rep <= 3; ++rep) {
     for (const char* level : {"0.75", "0.90"}) {
       Measurement m = sample::Point("axum", "sweep", rep, 4000 + rep, 1.0 + rep, 10.0 * rep, 5, 50);
-      m.level = level;
+      m.level = *Level::Parse(level);
       m.offered_rps = 4000;
       // 0.75: repetition 3 saturated; 0.90: repetitions 2 and 3.
       m.valid = level[3] == '5' ? rep < 3 : rep < 2;
@@ -49,8 +49,9 @@ TEST(ReportSweepTest, CellsCountTheirValidRepetitions) {
 
 TEST(ReportSweepTest, MissingPointIsADash) {
   RunResults run = sample::RepeatedRun();
-  std::erase_if(run.measurements,
-                [](const Measurement& m) { return m.server == "fastapi" && m.level == "0.25"; });
+  std::erase_if(run.measurements, [](const Measurement& m) {
+    return m.server == "fastapi" && m.level == Level::Fraction(0.25);
+  });
   EXPECT_TRUE(Contains(RenderSweeps(run), "| 25%        | " + std::string(34, ' ') + "– |"));
 }
 

@@ -21,6 +21,57 @@ struct adl_serializer<std::optional<T>> {
 
 namespace harness {
 
+NLOHMANN_JSON_SERIALIZE_ENUM(CeilingKind,
+                             {{CeilingKind::kDatabase, "database"}, {CeilingKind::kHttp, "http"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(ServerVerdict,
+                             {{ServerVerdict::kNone, ""},
+                              {ServerVerdict::kBuildFailed, "build failed"},
+                              {ServerVerdict::kStartFailed, "start failed"},
+                              {ServerVerdict::kNeverReady, "never ready"},
+                              {ServerVerdict::kServerErrors, "server errors"},
+                              {ServerVerdict::kWrongResponse, "wrong response"},
+                              {ServerVerdict::kQueryCountMismatch, "query count mismatch"},
+                              {ServerVerdict::kDiedUnderLoad, "died under load"},
+                              {ServerVerdict::kLoadFailed, "load failed"},
+                              {ServerVerdict::kDidNotStop, "did not stop"}})
+
+void to_json(nlohmann::json& j, const Level& level) { j = level.Name(); }
+void from_json(const nlohmann::json& j, Level& level) {
+  auto parsed = Level::Parse(j.get<std::string>());
+  if (!parsed) throw std::invalid_argument("not a level: " + j.dump());
+  level = *parsed;
+}
+
+std::string_view CeilingKindName(CeilingKind kind) {
+  return kind == CeilingKind::kDatabase ? "database" : "http";
+}
+
+std::string_view ServerVerdictName(ServerVerdict verdict) {
+  switch (verdict) {
+    case ServerVerdict::kNone:
+      return "";
+    case ServerVerdict::kBuildFailed:
+      return "build failed";
+    case ServerVerdict::kStartFailed:
+      return "start failed";
+    case ServerVerdict::kNeverReady:
+      return "never ready";
+    case ServerVerdict::kServerErrors:
+      return "server errors";
+    case ServerVerdict::kWrongResponse:
+      return "wrong response";
+    case ServerVerdict::kQueryCountMismatch:
+      return "query count mismatch";
+    case ServerVerdict::kDiedUnderLoad:
+      return "died under load";
+    case ServerVerdict::kLoadFailed:
+      return "load failed";
+    case ServerVerdict::kDidNotStop:
+      return "did not stop";
+  }
+  return "";
+}
+
 // Every field is optional on reading (older files lack newer fields), typed on writing.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Latency, p50, p90, p99, p999, p9999, max, mean)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Usage, cpu_avg_pct, cpu_peak_pct, cpu_seconds,
@@ -124,6 +175,8 @@ Result<RunResults> ParseResults(const std::string& text, const std::string& sour
   } catch (const nlohmann::json::exception& e) {
     std::string what = e.what();
     return MakeError("{}: malformed results: {}", source, what.substr(what.find(']') + 2));
+  } catch (const std::invalid_argument& e) {  // a value of no known spelling (a level)
+    return MakeError("{}: malformed results: {}", source, e.what());
   }
 }
 

@@ -6,9 +6,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "load/figures.h"
+#include "results/level.h"
 #include "sampling/usage.h"
 #include "util/result.h"
 
@@ -24,7 +26,7 @@ struct Measurement : LoadFigures {
   std::string server;
   std::string scenario;
   int repetition = 1;  // 1-based
-  std::string level;   // sweep: "saturation" or the fraction ("0.50"); empty for fixed scenarios
+  Level level;         // a sweep's saturation run or level; Level() for a fixed scenario
 
   Usage server_usage;
   Usage postgres_usage;
@@ -36,17 +38,22 @@ struct Measurement : LoadFigures {
   double postgres_cpu_s_per_1k = 0;
   double oha_cpu_s_per_1k = 0;
 
-  bool valid = true;  // false: the point is not a measurement of the server (see warnings)
+  bool valid = true;        // false: the point is not a measurement of the server (see warnings)
   std::string raw_oha;      // relative to the run directory
   std::string raw_samples;  // likewise
 };
+
+// Which ceiling: the database's (pgbench running the benchmark query alone) or HTTP's (oha
+// against a body served from memory). In results.json: "database", "http".
+enum class CeilingKind { kDatabase, kHttp };
+std::string_view CeilingKindName(CeilingKind kind);
 
 // What this machine allows at most, measured in the same run (see CalibrationConfig): no server
 // can pass the database ceiling (one query per request) nor the HTTP ceiling of its scenario.
 // Every process of a ceiling run is sampled, and the machine as a whole, so that the CPU one
 // query and one HTTP exchange cost can be added up (report/ceilings.h).
 struct Ceiling {
-  std::string kind;      // "database": pgbench alone; "http": oha against a body from memory
+  CeilingKind kind = CeilingKind::kDatabase;
   std::string scenario;  // http: the closed-loop scenario whose load it repeats
   int repetition = 1;
   double rps = 0;          // database: queries per second
@@ -68,12 +75,27 @@ inline bool MachineBound(const Measurement& m, int cores) {
   return cores > 0 && m.machine_usage.cpu_avg_pct >= kMachineBoundShare * 100.0 * cores;
 }
 
+// Why a server failed (kNone: it has not). In results.json and reports as ServerVerdictName says:
+// "build failed", "start failed", "never ready", "server errors" (it answered 5xx), "wrong
+// response", "query count mismatch", "died under load", "load failed", "did not stop".
+enum class ServerVerdict {
+  kNone,
+  kBuildFailed,
+  kStartFailed,
+  kNeverReady,
+  kServerErrors,
+  kWrongResponse,
+  kQueryCountMismatch,
+  kDiedUnderLoad,
+  kLoadFailed,
+  kDidNotStop,
+};
+std::string_view ServerVerdictName(ServerVerdict verdict);
+
 struct ServerOutcome {
   std::string name;
   bool ok = false;
-  // Why it failed, one of: build failed, start failed, never ready, server errors (it answered
-  // 5xx), wrong response, query count mismatch, died under load, load failed, did not stop.
-  std::string verdict;
+  ServerVerdict verdict = ServerVerdict::kNone;
   std::string failure;       // one line
   std::string log_tail;      // the server's last log lines when it failed
   std::string verification;  // "passed" or why not

@@ -11,7 +11,7 @@ namespace {
 TEST(ResultsJsonTest, RoundTripsEveryPart) {
   RunResults run = sample::ReferenceRun();
   Ceiling c;
-  c.kind = "http";
+  c.kind = CeilingKind::kHttp;
   c.scenario = "closed";
   c.repetition = 2;
   c.rps = 16313.5;

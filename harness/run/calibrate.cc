@@ -31,7 +31,7 @@ std::vector<const Scenario*> ClosedLoops(const Config& config) {
 
 Ceiling DatabaseCeiling(const Config& config, const CalibrationInputs& in, Progress& progress) {
   Ceiling c;
-  c.kind = "database";
+  c.kind = CeilingKind::kDatabase;
   c.repetition = in.repetition;
   PgbenchSpec spec;
   spec.dsn = in.dsn;
@@ -67,7 +67,7 @@ Ceiling DatabaseCeiling(const Config& config, const CalibrationInputs& in, Progr
 Ceiling HttpCeiling(const Config& config, const CalibrationInputs& in, const Scenario& scenario,
                     Progress& progress) {
   Ceiling c;
-  c.kind = "http";
+  c.kind = CeilingKind::kHttp;
   c.scenario = scenario.name;
   c.repetition = in.repetition;
   LoadSpec spec;

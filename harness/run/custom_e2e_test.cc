@@ -58,7 +58,7 @@ TEST(CustomEndToEnd, AServiceOfItsOwnIsBenchmarkedByConfigurationAlone) {
   RunResults r = RunCustom("", "", 0);
   ASSERT_EQ(r.servers.size(), 1u);
   const ServerOutcome& notes = r.servers[0];
-  EXPECT_TRUE(notes.ok) << notes.verdict << ": " << notes.failure;
+  EXPECT_TRUE(notes.ok) << ServerVerdictName(notes.verdict) << ": " << notes.failure;
   EXPECT_EQ(notes.verification, "passed (12 answers of 3 scenarios)");
   EXPECT_EQ(notes.count_check, "passed");
   // The data is its own (schema.sql, seed.sql), and the run records which.
@@ -76,7 +76,7 @@ TEST(CustomEndToEnd, AServiceOfItsOwnIsBenchmarkedByConfigurationAlone) {
   // Each closed loop's HTTP ceiling served the scenario's own expected body.
   int http_ceilings = 0;
   for (const Ceiling& c : r.ceilings) {
-    if (c.kind != "http") continue;
+    if (c.kind != CeilingKind::kHttp) continue;
     ++http_ceilings;
     EXPECT_EQ(c.error, "") << c.scenario;
     EXPECT_GT(c.rps, 0) << c.scenario;
@@ -90,19 +90,21 @@ TEST(CustomEndToEnd, AServiceOfItsOwnIsBenchmarkedByConfigurationAlone) {
 TEST(CustomEndToEnd, AWrongAnswerOnAnyEndpointFailsTheServerByName) {
   if (!HavePython()) GTEST_SKIP() << "no servers/fastapi/.venv: run scripts/bootstrap";
   struct Case {
-    std::string from, to, verdict, failure;
+    std::string from, to;
+    ServerVerdict verdict;
+    std::string failure;
   };
   const Case cases[] = {
-      {"      status: 200\n", "      status: 201\n", "wrong response",
+      {"      status: 200\n", "      status: 201\n", ServerVerdict::kWrongResponse,
        "scenario search: expect.status: POST /notes/search answered HTTP 200, want 201"},
-      {"WHERE tag = 'red'", "WHERE tag = 'blue'", "wrong response",
+      {"WHERE tag = 'red'", "WHERE tag = 'blue'", ServerVerdict::kWrongResponse,
        "scenario search: expect.body: POST /notes/search: $[0].id: got 3, want 2"},
       {R"(body: {json: '{"status": "ok"}'})", "body: {shape: {object: true, keys: [state]}}",
-       "wrong response",
+       ServerVerdict::kWrongResponse,
        "scenario health: expect.body.shape: GET /health: $: keys status, want state"},
-      {"queries: {count: 0}", "queries: {count: 1}", "query count mismatch",
+      {"queries: {count: 0}", "queries: {count: 1}", ServerVerdict::kQueryCountMismatch,
        "scenario health: expect.queries: 20 requests caused 0 executions of statements (want 20"},
-      {"rows: 20}", "rows: 21}", "query count mismatch",
+      {"rows: 20}", "rows: 21}", ServerVerdict::kQueryCountMismatch,
        "scenario search: expect.queries.rows: 20 requests' statements matching"},
   };
   for (const Case& c : cases) {

@@ -64,7 +64,7 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
   ASSERT_EQ(results->servers.size(), servers.size());
   for (const ServerOutcome& s : results->servers) {
     EXPECT_TRUE(servers.contains(s.name)) << s.name;
-    EXPECT_TRUE(s.ok) << s.name << ": " << s.verdict << ": " << s.failure;
+    EXPECT_TRUE(s.ok) << s.name << ": " << ServerVerdictName(s.verdict) << ": " << s.failure;
     EXPECT_EQ(s.verification, "passed (3 answers of 3 scenarios)") << s.name;
     EXPECT_EQ(s.count_check, "passed") << s.name;
     EXPECT_GT(s.idle_rss_mib, 1) << s.name;
@@ -100,14 +100,14 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
   // The ceilings (calibration: {duration: 1s}): the database's, and HTTP's for each closed loop.
   std::set<std::string> ceilings;
   for (const Ceiling& c : results->ceilings) {
-    std::string what = c.kind + " " + c.scenario;
+    std::string what = std::string(CeilingKindName(c.kind)) + " " + c.scenario;
     ceilings.insert(what);
     EXPECT_EQ(c.error, "") << what;
     EXPECT_GT(c.rps, 0) << what;
     EXPECT_GT(c.target_usage.cpu_seconds, 0) << what;
     EXPECT_GT(c.requests, 0) << what;
     EXPECT_GT(c.machine_usage.samples, 0) << what;
-    if (c.kind == "http") {
+    if (c.kind == CeilingKind::kHttp) {
       EXPECT_GT(c.oha_usage.samples, 0) << what;
     }
     EXPECT_FALSE(c.command.empty()) << what;

@@ -102,14 +102,14 @@ class Run {
   Status WithUrls(const Visit& visit, const Scenario& scenario, LoadSpec& spec);
   // One oha run, recorded; empty when the server (or the run) cannot go on.
   std::optional<Measurement> MeasureStep(const Visit& visit, const Scenario& scenario,
-                                         const LoadSpec& spec, const std::string& level);
+                                         const LoadSpec& spec, const Level& level);
 
   // The servers' indices in the order repetition `rep` runs them: rotated by rep - 1.
   std::vector<size_t> Rotation(int rep) const;
   const SweepRates* RatesOf(const std::string& server, const std::string& scenario) const;
 
   void Save();
-  void Fail(ServerOutcome& outcome, const std::string& verdict, const std::string& why,
+  void Fail(ServerOutcome& outcome, ServerVerdict verdict, const std::string& why,
             const std::string& log_tail = "");
   // Postgres is shared by every server: when it dies the run stops cleanly, blaming no server
   // (see README, Reliability). True when the run must stop for any reason.
@@ -234,7 +234,7 @@ void Run::SaturationPass() {
       VisitServer(i, round, [&](const Visit& visit) {
         for (const Scenario* s : sweeps) {
           if (!WarmUp(visit, *s)) return false;
-          if (!MeasureStep(visit, *s, ClosedLoop(*s), kSaturationLevel)) return false;
+          if (!MeasureStep(visit, *s, ClosedLoop(*s), Level::Saturation())) return false;
         }
         return true;
       });
@@ -245,7 +245,7 @@ void Run::SaturationPass() {
     for (const Scenario* s : sweeps) {
       std::vector<double> rps;
       for (const Measurement& m : results_.measurements) {
-        if (m.server == servers_[i]->name && m.scenario == s->name && m.level == kSaturationLevel &&
+        if (m.server == servers_[i]->name && m.scenario == s->name && m.level.saturation() &&
             m.valid && m.rps > 0) {
           rps.push_back(m.rps);
         }
@@ -284,7 +284,8 @@ RunOutcome Run::Finish() {
   }
   Save();
   if (Status s = WritePlots(results_, dir_); !s) progress_->Log("harness: " + s.error().message);
-  if (Status s = WriteFileAtomic(dir_ / "report.md", RenderMarkdown(results_, PlotLinks(results_))); !s) {
+  if (Status s = WriteFileAtomic(dir_ / "report.md", RenderMarkdown(results_, PlotLinks(results_)));
+      !s) {
     progress_->Log("harness: " + s.error().message);
   }
   if (!options_.quiet && !Interrupted()) {
@@ -330,14 +331,15 @@ bool Run::Stopping() {
   return !alive;
 }
 
-void Run::Fail(ServerOutcome& outcome, const std::string& verdict, const std::string& why,
+void Run::Fail(ServerOutcome& outcome, ServerVerdict verdict, const std::string& why,
                const std::string& log_tail) {
   if (Stopping()) return;  // not the server's fault
   outcome.ok = false;
   outcome.verdict = verdict;
   outcome.failure = why;
   outcome.log_tail = log_tail;
-  progress_->Log(fmt::format("  {} FAILED ({}): {}", outcome.name, verdict, why));
+  progress_->Log(
+      fmt::format("  {} FAILED ({}): {}", outcome.name, ServerVerdictName(verdict), why));
 }
 
 bool Run::VisitServer(size_t index, int rep, const Steps& steps) {
@@ -349,24 +351,25 @@ bool Run::VisitServer(size_t index, int rep, const Steps& steps) {
   if (first && options_.build) {
     progress_->Log("  building");
     if (Status built = BuildServer(server, log); !built) {
-      Fail(outcome, "build failed", built.error().message, TailLines(log, 10));
+      Fail(outcome, ServerVerdict::kBuildFailed, built.error().message, TailLines(log, 10));
       return false;
     }
   }
   auto port = server.port ? Result<int>(*server.port) : FreePort();
   if (!port) {
-    Fail(outcome, "start failed", port.error().message);
+    Fail(outcome, ServerVerdict::kStartFailed, port.error().message);
     return false;
   }
   LaunchOptions launch{*port, dsn_, config_.db_pool_size, config_.pinning.server, log};
   auto process = ServerProcess::Start(server, launch);
   if (!process) {
-    Fail(outcome, "start failed", process.error().message);
+    Fail(outcome, ServerVerdict::kStartFailed, process.error().message);
     return false;
   }
   bool ok = true;
   if (Status ready = process->WaitReady(); !ready) {
-    Fail(outcome, process->last_status() >= 500 ? "server errors" : "never ready",
+    Fail(outcome,
+         process->last_status() >= 500 ? ServerVerdict::kServerErrors : ServerVerdict::kNeverReady,
          ready.error().message, process->LogTail(10));
     ok = false;
   }
@@ -378,7 +381,8 @@ bool Run::VisitServer(size_t index, int rep, const Steps& steps) {
   }
   StopOutcome stop = process->Stop(kStopGrace);
   if (!stop.all_gone && outcome.ok) {
-    Fail(outcome, "did not stop", "processes of the server survived SIGTERM and SIGKILL");
+    Fail(outcome, ServerVerdict::kDidNotStop,
+         "processes of the server survived SIGTERM and SIGKILL");
   }
   return ok && outcome.ok;
 }
@@ -395,7 +399,7 @@ bool Run::Verify(ServerOutcome& outcome, ServerProcess& process) {
     checked += v.checked;
     if (!v.answers) {
       outcome.verification = v.answers.error().message;
-      Fail(outcome, "wrong response", v.answers.error().message, process.LogTail(5));
+      Fail(outcome, ServerVerdict::kWrongResponse, v.answers.error().message, process.LogTail(5));
       return false;
     }
     if (!v.counts && v.counts.error().message.find("pg_stat_statements") != std::string::npos &&
@@ -403,7 +407,8 @@ bool Run::Verify(ServerOutcome& outcome, ServerProcess& process) {
       uncounted.push_back(scenario.name);  // an external server without the extension
     } else if (!v.counts) {
       outcome.count_check = v.counts.error().message;
-      Fail(outcome, "query count mismatch", v.counts.error().message, process.LogTail(5));
+      Fail(outcome, ServerVerdict::kQueryCountMismatch, v.counts.error().message,
+           process.LogTail(5));
       return false;
     }
   }
@@ -422,7 +427,7 @@ bool Run::Scenarios(const Visit& visit) {
     if (!WarmUp(visit, scenario)) return false;
     bool go_on = scenario.kind == ScenarioKind::kSweep
                      ? SweepLevels(visit, scenario)
-                     : MeasureStep(visit, scenario, SpecOf(scenario), "").has_value();
+                     : MeasureStep(visit, scenario, SpecOf(scenario), Level()).has_value();
     if (!go_on) return false;
   }
   return true;
@@ -434,11 +439,12 @@ bool Run::WarmUp(const Visit& visit, const Scenario& scenario) {
   warm.duration = scenario.warmup;
   RawFiles raw{dir_, visit.server.name, scenario.name + "-" + std::to_string(visit.rep)};
   if (Status s = WithUrls(visit, scenario, warm); !s) {
-    Fail(visit.outcome, "load failed", s.error().message);
+    Fail(visit.outcome, ServerVerdict::kLoadFailed, s.error().message);
     return false;
   }
   if (Status s = harness::WarmUp(warm, visit.target, raw); !s) {
-    if (!Interrupted()) Fail(visit.outcome, "load failed", "warm-up: " + s.error().message);
+    if (!Interrupted())
+      Fail(visit.outcome, ServerVerdict::kLoadFailed, "warm-up: " + s.error().message);
     return false;
   }
   return true;
@@ -456,7 +462,8 @@ bool Run::SweepLevels(const Visit& visit, const Scenario& scenario) {
   const SweepRates* rates = RatesOf(visit.server.name, scenario.name);
   if (!rates || rates->levels.empty()) return true;  // no valid saturation run to sweep against
   for (const SweepLevelRate& level : rates->levels) {
-    if (!MeasureStep(visit, scenario, LevelSpec(scenario, level), LevelName(level.fraction))) {
+    if (!MeasureStep(visit, scenario, LevelSpec(scenario, level),
+                     Level::Fraction(level.fraction))) {
       return false;
     }
   }
@@ -464,12 +471,12 @@ bool Run::SweepLevels(const Visit& visit, const Scenario& scenario) {
 }
 
 std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& scenario,
-                                            const LoadSpec& spec, const std::string& level) {
+                                            const LoadSpec& spec, const Level& level) {
   const std::string& name = visit.server.name;
   std::string stem = scenario.name + "-" + std::to_string(visit.rep);
-  if (!level.empty()) stem += "-" + level;
+  if (!level.fixed()) stem += "-" + level.Name();
   std::string label = fmt::format("{} / {}{} #{}", name, scenario.name,
-                                  level.empty() ? "" : " @ " + level, visit.rep);
+                                  level.fixed() ? "" : " @ " + level.Name(), visit.rep);
   progress_->Begin(label, Expected(spec));
   double cpu_before = HarnessCpuSeconds();
   auto wall_before = Clock::now();
@@ -481,7 +488,7 @@ std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& 
   measured_wall_s_ += std::chrono::duration<double>(Clock::now() - wall_before).count();
   if (!m) {
     if (!Interrupted()) {
-      Fail(visit.outcome, "load failed", m.error().message, visit.process.LogTail(10));
+      Fail(visit.outcome, ServerVerdict::kLoadFailed, m.error().message, visit.process.LogTail(10));
     }
     return std::nullopt;
   }
@@ -492,7 +499,7 @@ std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& 
   // A sweep point past saturation measures nothing of the server. A fixed scenario asked for
   // its rate (the reference's "corrected" run does), so its throughput stays; reports print
   // "saturated" instead of its latency.
-  if (m->saturated && !level.empty()) m->valid = false;
+  if (m->saturated && !level.fixed()) m->valid = false;
   if (Stopping()) {
     m->valid = false;
     m->warnings.push_back("postgres died during the measurement");
@@ -503,7 +510,7 @@ std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& 
     m->valid = false;
     m->warnings.push_back("the server died during the measurement");
     results_.measurements.push_back(*m);
-    Fail(visit.outcome, "died under load",
+    Fail(visit.outcome, ServerVerdict::kDiedUnderLoad,
          fmt::format("{} died during scenario {}", name, scenario.name), visit.process.LogTail(10));
     return std::nullopt;
   }

@@ -82,14 +82,14 @@ TEST(SweepEndToEnd, RatesAreFixedOrdersRotateAndNothingLoadsPostgres) {
     int saturation = 0;
     for (const Measurement& m : tty.measurements) {
       if (m.server != plan.server || m.scenario != "sweep") continue;
-      if (m.level == "saturation") {
+      if (m.level.saturation()) {
         ++saturation;
         EXPECT_FALSE(m.offered_rps);
         continue;
       }
       ASSERT_TRUE(m.offered_rps);
-      offered[m.level].push_back(*m.offered_rps);
-      EXPECT_TRUE(m.unsent && m.backlog_ms && m.schedule_s) << m.level;
+      offered[m.level.Name()].push_back(*m.offered_rps);
+      EXPECT_TRUE(m.unsent && m.backlog_ms && m.schedule_s) << m.level.Name();
     }
     EXPECT_EQ(saturation, 2);
     for (const SweepLevelRate& level : plan.levels) {
@@ -106,7 +106,7 @@ TEST(SweepEndToEnd, RatesAreFixedOrdersRotateAndNothingLoadsPostgres) {
   // pg_stat_statements forked one every second).
   for (const Measurement& m : tty.measurements) {
     EXPECT_EQ(m.postgres_usage.processes_started, 0)
-        << m.server << " " << m.scenario << " " << m.level << " #" << m.repetition;
+        << m.server << " " << m.scenario << " " << m.level.Name() << " #" << m.repetition;
     EXPECT_GT(m.postgres_usage.samples, 50);
   }
 

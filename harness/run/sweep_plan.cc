@@ -41,6 +41,4 @@ LoadSpec LevelSpec(const Scenario& scenario, const SweepLevelRate& level) {
   return spec;
 }
 
-std::string LevelName(double fraction) { return fmt::format("{:.2f}", fraction); }
-
 }  // namespace harness

@@ -27,8 +27,4 @@ SweepRates PlanSweep(const std::string& server, const Scenario& scenario,
 // What oha runs for one level of `scenario`.
 LoadSpec LevelSpec(const Scenario& scenario, const SweepLevelRate& level);
 
-// A level's name in results.json: "saturation", or the fraction with two decimals ("0.50").
-inline constexpr const char* kSaturationLevel = "saturation";
-std::string LevelName(double fraction);
-
 }  // namespace harness

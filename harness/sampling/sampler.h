@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "config/duration.h"
-#include "sampling/usage.h"
 #include "sampling/proc_table.h"
+#include "sampling/usage.h"
 
 namespace harness {
 
