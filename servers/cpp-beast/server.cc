@@ -110,11 +110,17 @@ class Session final : public QueryClient, public std::enable_shared_from_this<Se
       if (!handler_.wants_input()) return;
       if (!need_bytes) continue;  // Room again for requests already read.
       if (reading_) return;
+      // Reading when no bytes are likely to be there costs a recv that fails, and then the
+      // wait anyway; arming the wait at once costs nothing more, because Asio re-arms the
+      // descriptor (EPOLL_CTL_MOD), which reports bytes already there.
+      if (!bytes_likely_) return Wait(tcp::socket::wait_read);
       if (++reads > kReadsPerTurn) {
         asio::post(timer_.get_executor(), [self = shared_from_this()] { self->Process(); });
         return;
       }
       const ssize_t n = ::recv(fd_, buffer_.prepare(kReadChunk).data(), kReadChunk, 0);
+      // A short read took all there was: likely nothing more until the client hears back.
+      bytes_likely_ = n == static_cast<ssize_t>(kReadChunk);
       if (n > 0) {
         buffer_.commit(static_cast<std::size_t>(n));
       } else if (n == 0) {
@@ -164,6 +170,7 @@ class Session final : public QueryClient, public std::enable_shared_from_this<Se
     socket_.async_wait(type, [self = shared_from_this(), type](const beast::error_code& ec) {
       (type == tcp::socket::wait_read ? self->reading_ : self->writing_) = false;
       if (ec || self->closed_) return;
+      if (type == tcp::socket::wait_read) self->bytes_likely_ = true;
       self->Process();
     });
     ArmTimer();
@@ -210,13 +217,16 @@ class Session final : public QueryClient, public std::enable_shared_from_this<Se
   beast::flat_buffer buffer_;
   RequestHandler handler_;
   Clock::time_point deadline_;
+  // Whether a recv now would likely find bytes: so on a new connection (the request is
+  // usually there by the time it is accepted) and once the socket is reported readable.
+  bool bytes_likely_ = true;
   bool reading_ = false;  // a wait for the socket to be readable is armed
   bool writing_ = false;  // ... writable
   bool timer_armed_ = false;
   bool closed_ = false;
 };
 
-// Accepts, on one thread, from the listening socket all threads share.
+// Accepts on one thread, from that thread's listening socket.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(asio::io_context& ioc, tcp::acceptor& acceptor, Database& database,
@@ -242,12 +252,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const int fd =
         ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
-      // One connection per turn, so idle threads share a burst of new
-      // connections. Epoll is edge-triggered, so more may be queued without a
-      // new event: look again once this one is served and whatever else is
-      // ready here has run. Queued first, so even a throwing session cannot
-      // stop this thread accepting.
-      asio::post(ioc_, [self = shared_from_this()] { self->AcceptOne(); });
+      // One connection per turn, then the wait: Asio re-arms the descriptor, which reports a
+      // connection already queued, and a second accept4 would mostly find none. Armed first,
+      // so even a throwing session cannot stop this thread accepting.
+      Wait();
       std::make_shared<Session>(ioc_, fd, database_, io_timeout_)->Start();
       return;
     }
@@ -318,24 +326,32 @@ struct Server::Impl {
 };
 
 Server::Server(const Config& config) : impl_(std::make_unique<Impl>(config)) {
-  tcp::acceptor& first = impl_->workers.front()->acceptor;
-  const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), config.port);
-  first.open(endpoint.protocol());
-  // Lets a restarted server bind while old connections sit in TIME_WAIT.
-  first.set_option(asio::socket_base::reuse_address(true));
-  first.bind(endpoint);
-  first.listen(asio::socket_base::max_listen_connections);
-  first.non_blocking(true);
-  // Every thread waits on the same listening socket, each through its own
-  // descriptor (an io_context owns and closes what it is given). Whichever
-  // thread is free takes the next connection, which SO_REUSEPORT's hashing
-  // would not guarantee.
-  for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
-    const int fd = ::fcntl(first.native_handle(), F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) throw std::system_error(errno, std::generic_category(), "dup");
-    tcp::acceptor& acceptor = impl_->workers[i]->acceptor;
-    acceptor.assign(tcp::v4(), fd);
+  // One listening socket per thread, bound to the same port with SO_REUSEPORT: the kernel hands
+  // each new connection to one of them, so exactly one thread wakes for it. (One socket shared
+  // by all threads wakes them all, and all but one find nothing to accept.)
+  unsigned short port = config.port;
+  if (port != 0) {
+    // SO_REUSEPORT would let a second server on the port share its connections without a
+    // word. Binding once without it first keeps a port in use an error.
+    tcp::acceptor probe(impl_->control);
+    probe.open(tcp::v4());
+    probe.set_option(asio::socket_base::reuse_address(true));
+    probe.bind(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), port));
+  }
+  for (const std::unique_ptr<Worker>& worker : impl_->workers) {
+    tcp::acceptor& acceptor = worker->acceptor;
+    const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
+    acceptor.open(endpoint.protocol());
+    // Lets a restarted server bind while old connections sit in TIME_WAIT.
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    const int on = 1;
+    if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) {
+      throw std::system_error(errno, std::generic_category(), "SO_REUSEPORT");
+    }
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
     acceptor.non_blocking(true);
+    port = acceptor.local_endpoint().port();  // The kernel's choice when config.port was 0.
   }
 }
 

@@ -13,8 +13,8 @@ namespace cpp_beast {
 
 class Server {
  public:
-  // Binds and listens on 127.0.0.1:config.port; throws std::system_error if it cannot. Does not
-  // touch the database. config.threads must not exceed config.db_pool_size.
+  // Binds and listens on 127.0.0.1:config.port; throws (a std::runtime_error) if it cannot,
+  // or if config.threads exceeds config.db_pool_size. Does not touch the database.
   explicit Server(const Config& config);
   ~Server();
   Server(const Server&) = delete;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -132,6 +133,18 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<Server> server_;
   std::thread runner_;
 };
+
+// Each thread listens through a socket of its own with SO_REUSEPORT, which must not let a
+// second server onto a port in use.
+TEST_F(ServerTest, APortInUseIsAnError) {
+  Config config;
+  config.port = server_->port();
+  config.database_url = "postgres://postgres@127.0.0.1:1/benchmark";
+  config.db_pool_size = 2;
+  config.threads = 2;
+  config.handle_signals = false;
+  EXPECT_THROW(Server second(config), std::runtime_error);
+}
 
 TEST_F(ServerTest, DatabaseDownIs503Quickly) {
   const auto start = steady_clock::now();
