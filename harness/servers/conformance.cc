@@ -68,6 +68,37 @@ Status KeepAliveAndClose(int port, const std::vector<UserRow>& expected) {
   return OkStatus();
 }
 
+// HEAD / then GET / on one connection: the HEAD's head must be GET's (status, Content-Type,
+// Content-Length), and a body sent after it would garble the GET's answer.
+Status HeadIsGetWithoutBody(int port, const std::vector<UserRow>& expected) {
+  auto responses = HttpExchange(port, {{"HEAD", "/", true, ""}, {"GET", "/", true, ""}}, 10s);
+  if (!responses) return responses.error();
+  const HttpResponse& head = responses->front();
+  const HttpResponse& get = responses->back();
+  if (Status s = CheckUsersResponse(get, expected); !s) {
+    return MakeError("GET / after HEAD /: {}", s.error().message);
+  }
+  if (head.status != 200) return MakeError("HEAD / answered HTTP {}, want 200", head.status);
+  if (Status s = CheckHeaders(head); !s) return s;
+  for (const char* name : {"content-type", "content-length"}) {
+    if (!head.has(name) || head.headers.at(name) != get.headers.at(name)) {
+      return MakeError("HEAD / has {} '{}', GET / has '{}'", name,
+                       head.has(name) ? head.headers.at(name) : "", get.headers.at(name));
+    }
+  }
+  return OkStatus();
+}
+
+Status AbsoluteForm(int port, const std::vector<UserRow>& expected) {
+  const std::string target = "http://127.0.0.1:" + std::to_string(port) + "/";
+  auto response = HttpFetch(port, {"GET", target, true, ""}, 10s);
+  if (!response) return response.error();
+  if (Status s = CheckUsersResponse(*response, expected); !s) {
+    return MakeError("GET {}: {}", target, s.error().message);
+  }
+  return OkStatus();
+}
+
 Status ManyAtOnce(int port) {
   auto statuses = HttpConcurrentGets(port, kConcurrent, "/", 30s);
   long ok = std::count(statuses.begin(), statuses.end(), 200);
@@ -136,6 +167,9 @@ ConformanceReport CheckConformance(const ServerConfig& config, const Conformance
   auto first = HttpFetch(p, {}, 10s);
   clauses.Check("GET / = the 100 rows psql returns, as JSON with the required headers",
                 first ? CheckUsersResponse(*first, setup.expected) : Status(first.error()));
+  clauses.Check("HEAD /: 200 with GET's headers, no body", HeadIsGetWithoutBody(p, setup.expected));
+  clauses.Check("GET http://127.0.0.1:PORT/ (absolute form): the rows",
+                AbsoluteForm(p, setup.expected));
   clauses.Check("unknown path: 404", Expect(p, {"GET", "/no-such-path", true, ""}, 404));
   clauses.Check("POST /: 405", Expect(p, {"POST", "/", true, "{}"}, 405));
   clauses.Check("DELETE /: 405", Expect(p, {"DELETE", "/", true, ""}, 405));
