@@ -15,7 +15,8 @@ namespace http = boost::beast::http;
 
 Method MethodOf(http::verb verb) {
   if (verb == http::verb::get || verb == http::verb::head) return Method::kGetOrHead;
-  return verb == http::verb::unknown ? Method::kUnknown : Method::kOther;
+  if (verb == http::verb::unknown || verb == http::verb::connect) return Method::kNotImplemented;
+  return Method::kOther;
 }
 
 }  // namespace

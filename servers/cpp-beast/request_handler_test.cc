@@ -306,9 +306,10 @@ TEST(RequestHandlerTest, MethodsAndPaths) {
        "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
        "DELETE / HTTP/1.1\r\nHost: x\r\n\r\n"
        "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"
-       "FOO / HTTP/1.1\r\nHost: x\r\n\r\n");
+       "FOO / HTTP/1.1\r\nHost: x\r\n\r\n"
+       "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n");
   const std::string out = TakeOutput(handler);
-  EXPECT_EQ(Statuses(out), (std::vector<int>{404, 405, 404, 501}));
+  EXPECT_EQ(Statuses(out), (std::vector<int>{404, 405, 404, 501, 501}));
   EXPECT_NE(out.find("\r\nAllow: GET, HEAD\r\n"), std::string::npos);
 }
 

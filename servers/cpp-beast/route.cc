@@ -143,8 +143,9 @@ bool ValidHost(std::string_view value) {
 }
 
 Route RouteRequest(Method method, std::string_view target, std::string* username) {
+  if (method == Method::kNotImplemented) return Route::kNotImplemented;
   std::string_view rest = target;
-  if (target == "*") return method == Method::kUnknown ? Route::kNotImplemented : Route::kNotFound;
+  if (target == "*") return Route::kNotFound;
   if (target.empty() || target[0] != '/') {
     if (!PathOfAbsoluteForm(target, &rest)) return Route::kBadTarget;
   }
@@ -159,7 +160,6 @@ Route RouteRequest(Method method, std::string_view target, std::string* username
              path.find('/', kUsersPrefix.size()) == std::string_view::npos) {
     route = Route::kUserByName;
   }
-  if (method == Method::kUnknown) return Route::kNotImplemented;
   if (route == Route::kNotFound) return route;
   if (method != Method::kGetOrHead) return Route::kMethodNotAllowed;
   if (route == Route::kUserByName && !DecodeUsername(path.substr(kUsersPrefix.size()), username)) {
