@@ -29,7 +29,6 @@ struct Database::Slot {
   int to_discard = 0;             // answers due for requests that already had their 503
   Clock::time_point since;
   Clock::time_point opened;  // when it last became ready
-  bool batch_open = false;   // statements sent without their Sync() yet
 };
 
 Database::Database(asio::io_context& ioc, Options options, DatabaseStatus& status,
@@ -99,13 +98,6 @@ void Database::Dispatch() {
     }
     slot->in_flight.push_back(std::move(request));
     queue_.pop_front();
-    slot->batch_open = true;
-  }
-  // One Sync() per connection: statements sent together leave in one write.
-  for (const std::unique_ptr<Slot>& slot : slots_) {
-    if (!slot->batch_open) continue;
-    slot->batch_open = false;
-    if (!slot->connection.Sync()) ConnectionBroke(*slot, slot->connection.error());
   }
 }
 
@@ -190,7 +182,6 @@ void Database::ConnectionBroke(Slot& slot, std::string reason) {
   slot.in_flight.clear();
   slot.state = Slot::State::kDown;
   slot.to_discard = 0;
-  slot.batch_open = false;
   status_.ConnectionLost();
   // An open connection that breaks has most likely met a database restart: what it lost is
   // retried once on a fresh connection, first in line and in order, and it reopens at once.

@@ -130,7 +130,9 @@ bool PgConnection::Send(Statement statement, std::string_view param) {
   expected_.push_back(Expect::kRows);
   expected_.push_back(Expect::kEndOfStatement);
   ++statements_in_flight_;
-  return true;
+  // A sync point per statement: the server flushes each answer when it is ready, rather than
+  // holding it back until the statements sent after it have run too.
+  return Sync();
 }
 
 bool PgConnection::Sync() {

@@ -4,7 +4,7 @@
 // and never inside libpq. No call blocks the thread, save the name lookup of a DATABASE_URL that
 // names its host rather than an address (libpq resolves synchronously).
 //
-// Statements go out with Send(), in batches closed by Sync(); their results come back in the
+// Statements go out with Send(), each followed by a sync point; their results come back in the
 // order sent, through the Observer, always from the loop and never from inside a call to this
 // class. One thread: the loop's.
 #ifndef SERVERS_CPP_BEAST_PG_CONNECTION_H_
@@ -60,11 +60,10 @@ class PgConnection {
 
   // Starts connecting to `conninfo`, closing any connection first; false if that failed at once.
   bool Connect(const std::string& conninfo);
-  // Queues a prepared statement with its parameter, if it has one (a ready connection only).
+  // Sends a prepared statement with its parameter, if it has one (a ready connection only),
+  // whether or not earlier ones have been answered. False if the connection failed (it is
+  // closed; no OnFailed follows for this).
   bool Send(Statement statement, std::string_view param);
-  // Sends what Send() queued, as one batch. False if the connection failed (it is closed; no
-  // OnFailed follows for this).
-  bool Sync();
   // Asks the server to stop the statement it is running, through `canceller`.
   void Cancel(Canceller& canceller);
   // Closes at once; no callback follows for anything pending.
@@ -77,6 +76,8 @@ class PgConnection {
   void WaitToConnect(bool read);
   void ContinueConnecting();
   void Prepare();
+  // Ends what was sent with a sync point and sends it.
+  bool Sync();
   void WaitRead();
   void WaitWrite();
   void OnReadable();
