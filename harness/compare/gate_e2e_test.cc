@@ -1,6 +1,6 @@
 // The regression gate proven on real runs (servers built beforehand, as scripts/test does):
 // an A/A pair of the same build compares as "no change" in every row, and a run whose cpp-beast
-// sleeps 5 ms in every GET / (INJECT_DELAY_US, tests/bench.gate-delayed.yaml) is called
+// waits 20 ms before every GET /'s query (INJECT_DELAY_US, tests/bench.gate-delayed.yaml) is called
 // regressed on throughput and latency for cpp-beast, and unchanged for axum. Three runs of
 // about 30 s: A, then B, then A again, so that B sits between the two A's in time; all three
 // once more if the machine's speed changed under them.
@@ -25,8 +25,8 @@ using nlohmann::json;
 // CPU per request, ~12% for p99. With 20 rows an A/A pair at the nightly's 5% would differ
 // somewhere about one time in three (simulated: 5 against 5 normal samples at those spreads,
 // U test at 0.05 and the threshold); at 25% (p99: 50%), well under 1%, even with a 5% drift of
-// the whole machine between runs. The injected 5 ms moves cpp-beast's figures 2 to 8 times over,
-// far past either threshold.
+// the whole machine between runs. The injected 20 ms moves cpp-beast's figures 2 to 20 times
+// over, far past either threshold.
 constexpr const char* kThreshold = "25";
 
 fs::path RunProfile(const std::string& profile, const fs::path& out) {
