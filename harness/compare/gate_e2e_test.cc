@@ -1,6 +1,6 @@
 // The regression gate proven on real runs (servers built beforehand, as scripts/test does):
 // an A/A pair of the same build compares as "no change" in every row, and a run whose cpp-beast
-// sleeps 5 ms in every GET / (INJECT_DELAY_US, tests/bench.gate-delayed.yaml) is called
+// waits 20 ms before every GET /'s query (INJECT_DELAY_US, tests/bench.gate-delayed.yaml) is called
 // regressed on throughput and latency for cpp-beast, and unchanged for axum. Three runs of
 // about 40 s: A, then B, then A again, so that B sits between the two A's in time; all three
 // once more if the machine's speed changed under them.
@@ -27,7 +27,7 @@ using nlohmann::json;
 // statistic over the repetitions within each run can tell from a change of code is the machine
 // changing speed between runs: every figure of a run moves at once, and with 7 against 7 a few
 // percent of drift already separates the samples. 25% (p99: 50%) absorbs such a drift; the
-// injected 5 ms moves cpp-beast's figures 2 to 8 times over, far past it.
+// injected 20 ms moves cpp-beast's figures 2 to 20 times over, far past it.
 constexpr const char* kThreshold = "25";
 
 fs::path RunProfile(const std::string& profile, const fs::path& out) {

@@ -80,6 +80,37 @@ Status KeepAliveAndClose(int port, const Contract& contract) {
   return OkStatus();
 }
 
+// HEAD / then GET / on one connection: the HEAD's head must be GET's (status, Content-Type,
+// Content-Length), and a body sent after it would garble the GET's answer.
+Status HeadIsGetWithoutBody(int port, const Contract& contract) {
+  auto responses = HttpExchange(port, {{"HEAD", "/", true, ""}, {"GET", "/", true, ""}}, 10s);
+  if (!responses) return responses.error();
+  const HttpResponse& head = responses->front();
+  const HttpResponse& get = responses->back();
+  if (Status s = contract.Check(get); !s) {
+    return MakeError("GET / after HEAD /: {}", s.error().message);
+  }
+  if (head.status != 200) return MakeError("HEAD / answered HTTP {}, want 200", head.status);
+  if (Status s = CheckHeaders(head); !s) return s;
+  for (const char* name : {"content-type", "content-length"}) {
+    if (!head.has(name) || head.headers.at(name) != get.headers.at(name)) {
+      return MakeError("HEAD / has {} '{}', GET / has '{}'", name,
+                       head.has(name) ? head.headers.at(name) : "", get.headers.at(name));
+    }
+  }
+  return OkStatus();
+}
+
+Status AbsoluteForm(int port, const Contract& contract) {
+  const std::string target = "http://127.0.0.1:" + std::to_string(port) + "/";
+  auto response = HttpFetch(port, {"GET", target, true, ""}, 10s);
+  if (!response) return response.error();
+  if (Status s = contract.Check(*response); !s) {
+    return MakeError("GET {}: {}", target, s.error().message);
+  }
+  return OkStatus();
+}
+
 Status ManyAtOnce(int port) {
   auto statuses = HttpConcurrentGets(port, kConcurrent, "/", 30s);
   long ok = std::count(statuses.begin(), statuses.end(), 200);
@@ -167,6 +198,8 @@ ConformanceReport CheckConformance(const ServerConfig& config, const Conformance
   clauses.Check("GET /users/{username} = that user as a JSON object, one query",
                 OneUser(p, setup.dsn));
   clauses.Check("GET /users/nobody: 404", Expect(p, {"GET", "/users/nobody", true, ""}, 404));
+  clauses.Check("HEAD /: 200 with GET's headers, no body", HeadIsGetWithoutBody(p, contract));
+  clauses.Check("GET http://127.0.0.1:PORT/ (absolute form): the rows", AbsoluteForm(p, contract));
   clauses.Check("unknown path: 404", Expect(p, {"GET", "/no-such-path", true, ""}, 404));
   clauses.Check("POST /: 405", Expect(p, {"POST", "/", true, "{}"}, 405));
   clauses.Check("DELETE /: 405", Expect(p, {"DELETE", "/", true, ""}, 405));

@@ -1,5 +1,8 @@
 #include "config.h"
 
+#include <sched.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <system_error>
@@ -27,6 +30,14 @@ bool ReadInt(const EnvLookup& getenv, const char* name, long long min, long long
   return false;
 }
 
+// The CPUs this process may run on (taskset narrows them), so that pinning the server narrows
+// its threads too.
+long long UsableCpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
+}
+
 }  // namespace
 
 std::optional<Config> ConfigFromEnv(const EnvLookup& getenv, std::string* error) {
@@ -52,8 +63,15 @@ std::optional<Config> ConfigFromEnv(const EnvLookup& getenv, std::string* error)
   }
   config.db_pool_size = static_cast<int>(pool);
 
-  long long threads = pool;
+  // A thread serves its requests with its own connections only, so one more thread than
+  // connections would have none: refused here rather than found out as a stall.
+  long long threads = std::min(pool, UsableCpus());
   if (!ReadInt(getenv, "THREADS", 1, 1024, &threads, error)) {
+    return std::nullopt;
+  }
+  if (threads > pool) {
+    *error = "THREADS (" + std::to_string(threads) + ") must not exceed DB_POOL_SIZE (" +
+             std::to_string(pool) + "): each thread needs a database connection of its own";
     return std::nullopt;
   }
   config.threads = static_cast<int>(threads);

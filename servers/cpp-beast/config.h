@@ -13,10 +13,14 @@ struct Config {
   unsigned short port = 0;  // 0 asks the kernel for a free port (tests).
   std::string database_url;
   int db_pool_size = 5;
-  int threads = 5;
+  int threads = 2;  // at most db_pool_size: each thread needs a connection of its own
   std::chrono::microseconds inject_delay{0};
   // Idle/slow-client limit per read and per write.
   std::chrono::seconds io_timeout{30};
+  // How long a request may wait for the database, queue included, before it gets 503.
+  std::chrono::milliseconds db_timeout{1000};
+  // Statements a database connection may have in flight at once (libpq pipeline mode).
+  int pipeline_depth = 1;
   // Off in tests so a test binary keeps its default SIGINT behaviour.
   bool handle_signals = true;
 };
@@ -25,7 +29,8 @@ struct Config {
 using EnvLookup = std::function<const char*(const char*)>;
 
 // Builds a Config from PORT (required), DATABASE_URL (required), DB_POOL_SIZE
-// (default 5), THREADS (default DB_POOL_SIZE) and INJECT_DELAY_US (default 0).
+// (default 5), THREADS (default: the CPUs this process may use, at most DB_POOL_SIZE; more than
+// DB_POOL_SIZE is an error) and INJECT_DELAY_US (default 0).
 // On a missing or malformed value returns nullopt and sets `*error` to a
 // message naming the variable.
 std::optional<Config> ConfigFromEnv(const EnvLookup& getenv, std::string* error);

@@ -1,7 +1,9 @@
 #include "config.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -28,30 +30,48 @@ class ConfigTest : public ::testing::Test {
   std::string error_;
 };
 
+// The CPUs this process may run on, as the server counts them.
+int UsableCpus() {
+  cpu_set_t set;
+  EXPECT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+  return CPU_COUNT(&set);
+}
+
 TEST_F(ConfigTest, Defaults) {
   const auto config = Parse();
   ASSERT_TRUE(config.has_value()) << error_;
   EXPECT_EQ(config->port, 8003);
   EXPECT_EQ(config->database_url, "postgres://u@h:1/db");
   EXPECT_EQ(config->db_pool_size, 5);
-  EXPECT_EQ(config->threads, 5);
+  EXPECT_EQ(config->threads, std::min(5, UsableCpus()));
   EXPECT_EQ(config->inject_delay.count(), 0);
   EXPECT_TRUE(config->handle_signals);
 }
 
-TEST_F(ConfigTest, ThreadsFollowPoolSizeUnlessSet) {
-  Set("DB_POOL_SIZE", "8");
+TEST_F(ConfigTest, ThreadsDefaultToTheCpusButNeverExceedThePool) {
+  Set("DB_POOL_SIZE", "1");
   auto config = Parse();
   ASSERT_TRUE(config.has_value()) << error_;
-  EXPECT_EQ(config->db_pool_size, 8);
-  EXPECT_EQ(config->threads, 8);
+  EXPECT_EQ(config->threads, 1);
 
-  Set("THREADS", "2");
+  Set("DB_POOL_SIZE", "8");
+  Set("THREADS", "8");
   Set("INJECT_DELAY_US", "250");
   config = Parse();
   ASSERT_TRUE(config.has_value()) << error_;
-  EXPECT_EQ(config->threads, 2);
+  EXPECT_EQ(config->db_pool_size, 8);
+  EXPECT_EQ(config->threads, 8);
   EXPECT_EQ(config->inject_delay.count(), 250);
+}
+
+// A thread without a connection of its own would stall its requests: refused at start.
+TEST_F(ConfigTest, MoreThreadsThanConnectionsIsAnError) {
+  Set("DB_POOL_SIZE", "5");
+  Set("THREADS", "6");
+  EXPECT_FALSE(Parse().has_value());
+  EXPECT_EQ(error_,
+            "THREADS (6) must not exceed DB_POOL_SIZE (5): each thread needs a database "
+            "connection of its own");
 }
 
 TEST_F(ConfigTest, MissingRequired) {

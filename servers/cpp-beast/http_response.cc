@@ -17,8 +17,12 @@ std::string_view ReasonPhrase(int status) {
       return "Method Not Allowed";
     case 413:
       return "Content Too Large";
+    case 414:
+      return "URI Too Long";
     case 431:
       return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
     case 503:
       return "Service Unavailable";
     default:
@@ -34,12 +38,6 @@ void AppendNumber(std::size_t value, std::string* out) {
 
 }  // namespace
 
-Route RouteRequest(bool is_get, std::string_view target) {
-  const std::string_view path = target.substr(0, target.find('?'));
-  if (path != "/") return Route::kNotFound;
-  return is_get ? Route::kUsers : Route::kMethodNotAllowed;
-}
-
 void AppendResponseHead(const ResponseHead& head, std::string_view date, std::string* out) {
   out->append(head.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   AppendNumber(static_cast<std::size_t>(head.status), out);
@@ -51,7 +49,7 @@ void AppendResponseHead(const ResponseHead& head, std::string_view date, std::st
   AppendNumber(head.content_length, out);
   out->append("\r\nDate: ");
   out->append(date);
-  if (head.status == 405) out->append("\r\nAllow: GET");
+  if (head.status == 405) out->append("\r\nAllow: GET, HEAD");
   // HTTP/1.1 defaults to persistent and HTTP/1.0 to close; say so only when
   // the choice differs from the default.
   if (head.version == 10 && head.keep_alive) {
@@ -72,8 +70,12 @@ std::string_view ErrorBody(int status) {
       return "method not allowed\n";
     case 413:
       return "request body too large\n";
+    case 414:
+      return "request target too long\n";
     case 431:
       return "request header too large\n";
+    case 501:
+      return "method not implemented\n";
     case 503:
       return "database unavailable\n";
     default:

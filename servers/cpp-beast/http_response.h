@@ -1,5 +1,5 @@
-// Routing and response-header serialization, kept free of I/O so the wire
-// format can be unit tested byte for byte.
+// Response heads and error bodies, kept free of I/O so the wire format can be unit tested byte
+// for byte.
 #ifndef SERVERS_CPP_BEAST_HTTP_RESPONSE_H_
 #define SERVERS_CPP_BEAST_HTTP_RESPONSE_H_
 
@@ -8,15 +8,6 @@
 #include <string_view>
 
 namespace cpp_beast {
-
-enum class Route {
-  kUsers,             // GET /
-  kNotFound,          // any other path
-  kMethodNotAllowed,  // / with a method other than GET
-};
-
-// `target` is the request-target as received; a query string is ignored.
-Route RouteRequest(bool is_get, std::string_view target);
 
 struct ResponseHead {
   int status = 200;
@@ -29,8 +20,11 @@ struct ResponseHead {
 // Appends the status line and headers, through the blank line, to `*out`.
 // Always writes Content-Type, Content-Length and Date (`date` must be an
 // IMF-fixdate); writes `Connection` only where the version's default differs
-// from `keep_alive`; adds `Allow: GET` to a 405.
+// from `keep_alive`; adds `Allow: GET, HEAD` to a 405.
 void AppendResponseHead(const ResponseHead& head, std::string_view date, std::string* out);
+
+// The interim response to `Expect: 100-continue` (RFC 9110 §10.1.1).
+inline constexpr std::string_view kContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // A short text/plain body for an error status, newline-terminated.
 std::string_view ErrorBody(int status);

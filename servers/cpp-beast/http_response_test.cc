@@ -16,17 +16,6 @@ std::string Head(const ResponseHead& head) {
   return out;
 }
 
-TEST(RouteRequestTest, Routes) {
-  EXPECT_EQ(RouteRequest(true, "/"), Route::kUsers);
-  EXPECT_EQ(RouteRequest(true, "/?page=2"), Route::kUsers);
-  EXPECT_EQ(RouteRequest(false, "/"), Route::kMethodNotAllowed);
-  EXPECT_EQ(RouteRequest(true, "/nope"), Route::kNotFound);
-  EXPECT_EQ(RouteRequest(false, "/nope"), Route::kNotFound);
-  EXPECT_EQ(RouteRequest(true, ""), Route::kNotFound);
-  EXPECT_EQ(RouteRequest(true, "//"), Route::kNotFound);
-  EXPECT_EQ(RouteRequest(true, "*"), Route::kNotFound);
-}
-
 TEST(AppendResponseHeadTest, KeepAliveHttp11) {
   EXPECT_EQ(Head({.status = 200, .content_length = 10312}),
             "HTTP/1.1 200 OK\r\n"
@@ -66,7 +55,7 @@ TEST(AppendResponseHeadTest, MethodNotAllowedCarriesAllow) {
             "Content-Type: text/plain\r\n"
             "Content-Length: 19\r\n"
             "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
-            "Allow: GET\r\n\r\n");
+            "Allow: GET, HEAD\r\n\r\n");
 }
 
 TEST(AppendResponseHeadTest, ErrorStatusLines) {
@@ -74,7 +63,9 @@ TEST(AppendResponseHeadTest, ErrorStatusLines) {
        {std::pair{400, "HTTP/1.1 400 Bad Request\r\n"},
         std::pair{404, "HTTP/1.1 404 Not Found\r\n"},
         std::pair{413, "HTTP/1.1 413 Content Too Large\r\n"},
+        std::pair{414, "HTTP/1.1 414 URI Too Long\r\n"},
         std::pair{431, "HTTP/1.1 431 Request Header Fields Too Large\r\n"},
+        std::pair{501, "HTTP/1.1 501 Not Implemented\r\n"},
         std::pair{503, "HTTP/1.1 503 Service Unavailable\r\n"}}) {
     EXPECT_TRUE(Head({.status = status}).starts_with(line)) << status;
     EXPECT_FALSE(ErrorBody(status).empty());

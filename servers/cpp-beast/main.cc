@@ -23,14 +23,8 @@ int main() {
   }
   try {
     cpp_beast::Server server(*config);
-    const int connected = server.ConnectDatabase();
-    std::fprintf(stderr,
-                 "cpp-beast: listening on 127.0.0.1:%u, threads=%d, "
-                 "db_pool=%d (%d connected%s)\n",
-                 server.port(), config->threads, config->db_pool_size, connected,
-                 connected == 0 ? "; database unreachable, answering 503 "
-                                  "until it is back"
-                                : "");
+    std::fprintf(stderr, "cpp-beast: listening on 127.0.0.1:%u, threads=%d, db_pool=%d\n",
+                 server.port(), config->threads, config->db_pool_size);
     server.Run();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cpp-beast: cannot serve on 127.0.0.1:%u: %s\n", config->port, e.what());

@@ -9,8 +9,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace cpp_beast {
 namespace {
@@ -62,6 +64,13 @@ class Client {
     std::string response = pending_.substr(0, head_end + length);
     pending_.erase(0, head_end + length);
     return response;
+  }
+
+  // Everything until the server closes the connection (or the read times out).
+  std::string ReadUntilClosed() {
+    while (Fill()) {
+    }
+    return std::exchange(pending_, "");
   }
 
   // True if the server closes the connection (rather than the read timing
@@ -125,6 +134,18 @@ class ServerTest : public ::testing::Test {
   std::thread runner_;
 };
 
+// Each thread listens through a socket of its own with SO_REUSEPORT, which must not let a
+// second server onto a port in use.
+TEST_F(ServerTest, APortInUseIsAnError) {
+  Config config;
+  config.port = server_->port();
+  config.database_url = "postgres://postgres@127.0.0.1:1/benchmark";
+  config.db_pool_size = 2;
+  config.threads = 2;
+  config.handle_signals = false;
+  EXPECT_THROW(Server second(config), std::runtime_error);
+}
+
 TEST_F(ServerTest, DatabaseDownIs503Quickly) {
   const auto start = steady_clock::now();
   const std::string response = RoundTrip("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -156,7 +177,7 @@ TEST_F(ServerTest, OtherMethodIs405WithAllow) {
   const std::string response =
       RoundTrip("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
   EXPECT_TRUE(response.starts_with("HTTP/1.1 405 ")) << response;
-  EXPECT_NE(response.find("\r\nAllow: GET\r\n"), std::string::npos);
+  EXPECT_NE(response.find("\r\nAllow: GET, HEAD\r\n"), std::string::npos);
 }
 
 TEST_F(ServerTest, KeepAliveThenConnectionClose) {
@@ -194,6 +215,26 @@ TEST_F(ServerTest, Http10ClosesUnlessKeepAliveAsked) {
   EXPECT_NE(kept.ReadResponse().find("\r\nConnection: keep-alive\r\n"), std::string::npos);
   kept.Send("GET /b HTTP/1.0\r\n\r\n");
   EXPECT_TRUE(kept.ReadResponse().starts_with("HTTP/1.0 404 "));
+}
+
+TEST_F(ServerTest, PipelinedQueriesAnsweredInOrder) {
+  Client client(server_->port());
+  client.Send(
+      "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /users/user1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(client.ReadResponse().starts_with("HTTP/1.1 503 "));
+  EXPECT_TRUE(client.ReadResponse().starts_with("HTTP/1.1 404 "));
+  EXPECT_TRUE(client.ReadResponse().starts_with("HTTP/1.1 503 "));
+}
+
+// A client that sends its request and then shuts its side down still gets the answer.
+TEST_F(ServerTest, HalfClosedClientIsAnswered) {
+  Client client(server_->port());
+  client.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  shutdown(client.fd(), SHUT_WR);
+  EXPECT_TRUE(client.ReadResponse().starts_with("HTTP/1.1 503 "));
+  EXPECT_TRUE(client.ClosedByServer());
 }
 
 TEST_F(ServerTest, GarbageIs400AndClose) {
@@ -291,6 +332,24 @@ TEST_F(ServerTest, LiveDatabaseServesUsers) {
   ASSERT_EQ(users.size(), 100u);
   EXPECT_EQ(users[0].size(), 3u);
   EXPECT_TRUE(Body(response).starts_with(R"([{"user_id":")"));
+
+  const std::string user = RoundTrip("GET /users/user42 HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(user.starts_with("HTTP/1.1 200 OK\r\n")) << user;
+  EXPECT_TRUE(Body(user).starts_with(R"({"user_id":")")) << user;
+  const nlohmann::json user42 = nlohmann::json::parse(Body(user));
+  EXPECT_EQ(user42["username"], "user42");
+  EXPECT_EQ(user42["email"], "user42@example.com");
+  EXPECT_EQ(std::string(user42["user_id"]).size(), 36u);
+  EXPECT_TRUE(
+      RoundTrip("GET /users/user2001 HTTP/1.1\r\nHost: x\r\n\r\n").starts_with("HTTP/1.1 404 "));
+
+  Client client(server_->port());
+  client.Send("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string head = client.ReadUntilClosed();
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 200 OK\r\n")) << head;
+  EXPECT_NE(head.find("\r\nContent-Length: " + std::to_string(Body(response).size()) + "\r\n"),
+            std::string::npos)
+      << head;
 }
 
 }  // namespace

@@ -73,13 +73,14 @@ async def database_unavailable(request: Request, exc: Exception) -> JSONResponse
     return JSONResponse({"error": "database unavailable"}, status_code=503)
 
 
-@app.get("/", response_model=list[User])
+# HEAD too (RFC 9110 §9.1): FastAPI answers HEAD on a GET route with 405 otherwise.
+@app.api_route("/", methods=["GET", "HEAD"], response_model=list[User])
 async def read_users(session: asyncpg.Connection = Depends(db_session)) -> list[dict[str, str]]:
     rows = await session.fetch(QUERY)
     return [dict(row) for row in rows]
 
 
-@app.get("/users/{username}", response_model=User)
+@app.api_route("/users/{username}", methods=["GET", "HEAD"], response_model=User)
 async def read_user(
     username: str, session: asyncpg.Connection = Depends(db_session)
 ) -> dict[str, str]:

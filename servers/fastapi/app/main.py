@@ -46,7 +46,8 @@ async def database_unavailable(request: Request, exc: Exception) -> JSONResponse
     return JSONResponse({"error": "database unavailable"}, status_code=503)
 
 
-@app.get("/", response_model=list[schemas.UserOut])
+# HEAD too (RFC 9110 §9.1): FastAPI answers HEAD on a GET route with 405 otherwise.
+@app.api_route("/", methods=["GET", "HEAD"], response_model=list[schemas.UserOut])
 def read_users(db: Session = Depends(get_db)) -> list[models.User]:
     users = db.query(models.User).order_by(models.User.user_id).limit(100).all()
     # Give the connection back now rather than in get_db's exit: that exit runs in a worker
@@ -56,7 +57,7 @@ def read_users(db: Session = Depends(get_db)) -> list[models.User]:
     return users
 
 
-@app.get("/users/{username}", response_model=schemas.UserOut)
+@app.api_route("/users/{username}", methods=["GET", "HEAD"], response_model=schemas.UserOut)
 def read_user(username: str, db: Session = Depends(get_db)) -> models.User:
     user = db.query(models.User).filter(models.User.username == username).one_or_none()
     db.close()  # as in read_users: the connection goes back before the response is built

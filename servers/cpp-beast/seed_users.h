@@ -1,13 +1,16 @@
-// Shared by the microbenchmarks: the 100 rows GET / serves, and the loop that renders them.
-#ifndef SERVERS_CPP_BEAST_SEED_USERS_BENCH_H_
-#define SERVERS_CPP_BEAST_SEED_USERS_BENCH_H_
+// For tests and microbenchmarks: the 100 rows GET / serves, and a libpq result holding them,
+// made without a database (PQmakeEmptyPGresult, PQsetvalue) so that rendering runs through the
+// same libpq accessors as in the server.
+#ifndef SERVERS_CPP_BEAST_SEED_USERS_H_
+#define SERVERS_CPP_BEAST_SEED_USERS_H_
+
+#include <libpq-fe.h>
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include "user_store.h"
 
 namespace cpp_beast {
 
@@ -125,18 +128,32 @@ inline constexpr SeedUser kSeedUsers[] = {
 
 inline constexpr std::size_t kSeedUsersJsonSize = 10283;
 
-// UserStore::AppendUsersJson's loop, over plain rows instead of a pqxx::result (whose field
-// accessors it therefore leaves out): the same separators around the same AppendUserObject.
-inline void AppendUsersJsonFromRows(std::span<const SeedUser> rows, std::string* out) {
-  const std::size_t start = out->size();
-  out->push_back('[');
-  for (const SeedUser& row : rows) {
-    if (out->size() > start + 1) out->push_back(',');
-    AppendUserObject(row.user_id, row.username, row.email, out);
+struct PGresultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using PGresultPtr = std::unique_ptr<PGresult, PGresultDeleter>;
+
+// A PGRES_TUPLES_OK result with columns user_id, username, email (text) holding `rows`.
+inline PGresultPtr MakeUsersResult(std::span<const SeedUser> rows) {
+  PGresultPtr result(PQmakeEmptyPGresult(nullptr, PGRES_TUPLES_OK));
+  char user_id[] = "user_id", username[] = "username", email[] = "email";
+  constexpr unsigned kTextOid = 25;
+  PGresAttDesc columns[] = {{user_id, 0, 0, 0, kTextOid, -1, -1},
+                            {username, 0, 0, 0, kTextOid, -1, -1},
+                            {email, 0, 0, 0, kTextOid, -1, -1}};
+  PQsetResultAttrs(result.get(), 3, columns);
+  int row = 0;
+  for (const SeedUser& user : rows) {
+    int column = 0;
+    for (std::string_view value : {user.user_id, user.username, user.email}) {
+      PQsetvalue(result.get(), row, column++, const_cast<char*>(value.data()),
+                 static_cast<int>(value.size()));
+    }
+    ++row;
   }
-  out->push_back(']');
+  return result;
 }
 
 }  // namespace cpp_beast
 
-#endif  // SERVERS_CPP_BEAST_SEED_USERS_BENCH_H_
+#endif  // SERVERS_CPP_BEAST_SEED_USERS_H_

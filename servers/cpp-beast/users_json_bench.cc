@@ -1,46 +1,44 @@
-// Rendering the 100 rows of GET / into the response body: AppendUserObject per row, in the loop
-// of UserStore::AppendUsersJson (see AppendUsersJsonFromRows), into a body reserved as a
-// session reserves it. No database: libpqxx's per-field accessors, which the real loop also
-// pays, are left out.
+// Rendering the 100 rows of GET / into the response body from a libpq result, as the request
+// handler does (AppendUsersJson), into a body reserved as the handler reserves it.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <iterator>
-#include <span>
 #include <string>
 #include <vector>
 
-#include "seed_users_bench.h"
+#include "seed_users.h"
 #include "session_limits.h"
-#include "user_store.h"
+#include "users_json.h"
 
 namespace cpp_beast {
 namespace {
 
-void RunUsersJson(benchmark::State& state, std::span<const SeedUser> rows) {
+void RunUsersJson(benchmark::State& state, const PGresult& rows) {
   std::string body;
   body.reserve(kBodyReserve);
   for (auto _ : state) {
     body.clear();
-    AppendUsersJsonFromRows(rows, &body);
+    AppendUsersJson(rows, &body);
     benchmark::DoNotOptimize(body.data());
     benchmark::ClobberMemory();
   }
   // Per document: the rows in, the body's bytes out.
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * PQntuples(&rows)));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
   state.counters["body_bytes"] = static_cast<double>(body.size());
 }
 
 // The seed's rows, all clean: every string takes the escaper's 8-bytes-at-a-time path.
 void BM_UsersJson(benchmark::State& state) {
+  const PGresultPtr rows = MakeUsersResult(kSeedUsers);
   std::string check;
-  AppendUsersJsonFromRows(kSeedUsers, &check);
+  AppendUsersJson(*rows, &check);
   if (check.size() != kSeedUsersJsonSize) {
     state.SkipWithError("the seed rows no longer render to the document GET / serves");
     return;
   }
-  RunUsersJson(state, kSeedUsers);
+  RunUsersJson(state, *rows);
 }
 BENCHMARK(BM_UsersJson);
 
@@ -49,15 +47,15 @@ BENCHMARK(BM_UsersJson);
 void BM_UsersJsonEscaping(benchmark::State& state) {
   std::vector<std::string> storage;
   storage.reserve(2 * std::size(kSeedUsers));
-  std::vector<SeedUser> rows;
+  std::vector<SeedUser> users;
   for (const SeedUser& user : kSeedUsers) {
     std::string& username = storage.emplace_back("\"");
     username.append(user.username).append("\"\\\t");
     std::string& email = storage.emplace_back(user.email);
     email.push_back('\x1f');
-    rows.push_back({user.user_id, username, email});
+    users.push_back({user.user_id, username, email});
   }
-  RunUsersJson(state, rows);
+  RunUsersJson(state, *MakeUsersResult(users));
 }
 BENCHMARK(BM_UsersJsonEscaping);
 
