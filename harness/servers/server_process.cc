@@ -7,6 +7,8 @@
 #include "util/files.h"
 #include "util/interrupt.h"
 #include "util/net.h"
+#include "util/proc.h"
+#include "util/supervisor.h"
 
 namespace harness {
 
@@ -61,7 +63,9 @@ Result<ServerProcess> ServerProcess::Start(const ServerConfig& server,
   for (const auto& [name, value] : server.env) spawn.env[name] = ExpandHarnessValues(value, values);
   auto process = Process::Spawn(spawn);
   if (!process) return MakeError("{}: start: {}", server.name, process.error().message);
-  return ServerProcess(server.name, server.ready, options, std::move(*process));
+  ServerProcess started(server.name, server.ready, options, std::move(*process));
+  started.fixed_port_ = server.port.has_value();
+  return started;
 }
 
 Status ServerProcess::WaitReady() {
@@ -77,12 +81,24 @@ Status ServerProcess::WaitReady() {
     if (Interrupted()) return MakeError("{}: interrupted while waiting for it", name_);
     auto response = HttpFetch(options_.port, probe, 2s);
     if (response) last_status_ = response->status;
-    if (response && response->status == 200) return OkStatus();
+    if (response && response->status == 200) return fixed_port_ ? ListensOnItsPort() : OkStatus();
     last = response ? "HTTP " + std::to_string(response->status) : response.error().message;
     std::this_thread::sleep_for(100ms);
   }
   return MakeError("{}: not ready after {} (GET {} on port {}: {}): {}", name_,
                    FormatDuration(ready_.timeout), ready_.path, options_.port, last, LogTail(3));
+}
+
+// A server on a port of its own choosing answers there; so would anything else that held that
+// port first. It must be one of the server's processes.
+Status ServerProcess::ListensOnItsPort() const {
+  pid_t root = SupervisorOf(pid());
+  std::vector<pid_t> tree = ProcessTree(root > 0 ? root : pid(), ReadAllProcesses());
+  for (const ListeningSocket& socket : ListeningSockets(tree)) {
+    if (socket.port == options_.port) return OkStatus();
+  }
+  return MakeError("{}: port {} answers, but no process of the server listens there", name_,
+                   options_.port);
 }
 
 std::string ServerProcess::LogTail(int lines) const { return TailLines(options_.log, lines); }

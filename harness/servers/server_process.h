@@ -36,7 +36,8 @@ class ServerProcess {
   static Result<ServerProcess> Start(const ServerConfig& server, const LaunchOptions& options);
 
   // Polls ready.path until it answers 200, the ready timeout passes, the process dies, or we are
-  // interrupted; errors carry the last lines of the server's log.
+  // interrupted; errors carry the last lines of the server's log. On a fixed port, the answer
+  // must come from a process of the server's tree.
   Status WaitReady();
 
   pid_t pid() const { return process_->pid(); }
@@ -58,7 +59,10 @@ class ServerProcess {
         options_(std::move(options)),
         process_(std::make_unique<Process>(std::move(process))) {}
 
+  Status ListensOnItsPort() const;
+
   std::string name_;
+  bool fixed_port_ = false;  // bench.yaml's `port`: the server chose it, and must hold it
   ReadyCheck ready_;
   LaunchOptions options_;
   std::unique_ptr<Process> process_;

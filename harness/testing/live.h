@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "util/net.h"
 #include "util/process.h"
 
 namespace harness {
@@ -41,16 +42,6 @@ std::string Describe(const std::vector<ProcInfo>& procs);
 // SIGKILLs each of `procs` still running and its process group: cleanup after a failed check,
 // so that one failure does not leave load on a shared machine.
 void KillStillRunning(const std::vector<ProcInfo>& procs);
-
-// A listening TCP socket (IPv4 or IPv6) and the process holding it.
-struct ListeningSocket {
-  pid_t pid = 0;
-  std::string comm;
-  std::string address;  // "127.0.0.1", "0.0.0.0", "::", "::ffff:127.0.0.1", ...
-  int port = 0;
-};
-// The listening sockets held by `pids` (found through /proc/<pid>/fd and /proc/net/tcp{,6}).
-std::vector<ListeningSocket> ListeningSockets(const std::vector<pid_t>& pids);
 
 // VmRSS of one process in KiB, or -1 if it is gone.
 long RssKib(pid_t pid);
