@@ -70,7 +70,8 @@ PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node, const fs::p
 ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::string& key,
                         const fs::path& base) {
   ServerConfig s;
-  r.ExpectMap(node, key, {"name", "dir", "build", "run", "env", "port", "ready", "enabled"});
+  r.ExpectMap(node, key,
+              {"name", "dir", "build", "run", "env", "port", "ready", "enabled", "description"});
   for (const char* required : {"name", "dir", "run"}) {
     if (!node[required]) r.Fail(node, Reader::Join(key, required), "missing");
   }
@@ -113,6 +114,7 @@ ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::stri
     }
   }
   if (node["enabled"]) s.enabled = r.Bool(node["enabled"], key + ".enabled");
+  if (node["description"]) s.description = r.String(node["description"], key + ".description");
   return s;
 }
 

@@ -38,6 +38,9 @@ struct ServerConfig {
   // server that reads its DSN from another variable needs no wrapper.
   std::map<std::string, std::string> env;
   std::optional<int> port;  // a fixed port the server listens on; empty: the harness picks one
+  // What the stack is, for readers of the report: the framework, the driver, how it uses the pool
+  // (anything that changes what is compared, such as pipelining several queries on a connection).
+  std::string description;
   ReadyCheck ready;
   bool enabled = true;
 };

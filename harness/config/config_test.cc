@@ -22,6 +22,7 @@ postgres:
   max_connections: 500
 servers:
   - name: fastapi
+    description: "FastAPI + SQLAlchemy"
     dir: servers/fastapi
     build: ./build
     run: .venv/bin/uvicorn app.main:app --port $PORT
@@ -61,6 +62,8 @@ TEST(ConfigTest, LoadsAGoodFile) {
   EXPECT_TRUE(config->postgres.dsn.empty());
   ASSERT_EQ(config->servers.size(), 2u);
   EXPECT_EQ(config->servers[0].name, "fastapi");
+  EXPECT_EQ(config->servers[0].description, "FastAPI + SQLAlchemy");
+  EXPECT_TRUE(config->servers[1].description.empty());
   EXPECT_EQ(config->servers[0].dir, fs::path(PROJECT_SOURCE_DIR) / "servers/fastapi");
   EXPECT_EQ(config->servers[0].env.at("EXTRA"), "1");
   EXPECT_EQ(config->servers[0].ready.timeout, Duration(90'000));

@@ -120,13 +120,14 @@ std::string RenderServers(const RunResults& results) {
   if (results.servers.empty()) return "";
   std::string out = "## Servers\n\n";
   for (const ServerOutcome& s : results.servers) {
-    std::string name = EscapeMarkdown(s.name);
+    std::string name = "**" + EscapeMarkdown(s.name) + "**";
+    if (!s.description.empty()) name += " (" + EscapeMarkdown(s.description) + ")";
     if (s.ok) {
-      out += fmt::format("- **{}**: verification {}; count check {}\n", name,
+      out += fmt::format("- {}: verification {}; count check {}\n", name,
                          TextOrMissing(s.verification), TextOrMissing(s.count_check));
       continue;
     }
-    out += fmt::format("- **{}**: {}: {}\n", name, EscapeMarkdown(ServerVerdictName(s.verdict)),
+    out += fmt::format("- {}: {}: {}\n", name, EscapeMarkdown(ServerVerdictName(s.verdict)),
                        EscapeMarkdown(s.failure));
     // Indented, the block stays inside the list item.
     if (!s.log_tail.empty()) out += "\n" + CodeBlock(s.log_tail, "  ") + "\n";

@@ -126,6 +126,14 @@ TEST(ReportMarkdownTest, ServerOutcomesWithFailureAndLogTail) {
 )"));
 }
 
+TEST(ReportMarkdownTest, ServerDescriptionBesideItsName) {
+  RunResults run = sample::ReferenceRun();
+  run.servers[0].description = "FastAPI | SQLAlchemy";
+  EXPECT_TRUE(Contains(RenderMarkdown(run),
+                       "- **fastapi** (FastAPI \\| SQLAlchemy): verification passed; count check "
+                       "passed\n"));
+}
+
 TEST(ReportMarkdownTest, WarningsAreListedAndEscaped) {
   EXPECT_TRUE(Contains(RenderMarkdown(sample::RepeatedRun()),
                        "## Warnings\n\n- fastapi / corrected #1: no request succeeded \\| server "

@@ -92,7 +92,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepLevelRate, fraction, rate, 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepRates, server, scenario, saturation_rps,
                                                 saturation_median, levels)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerOutcome, name, ok, verdict, failure, log_tail,
-                                                verification, count_check, idle_rss_mib, git_sha)
+                                                verification, count_check, idle_rss_mib, git_sha,
+                                                description)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Environment, cpu_model, cores, kernel, hostname,
                                                 versions, git_sha, git_dirty)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, schema_version, partial, started_at,

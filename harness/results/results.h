@@ -102,6 +102,7 @@ struct ServerOutcome {
   std::string count_check;   // "passed", why not, or why it could not run
   double idle_rss_mib = 0;   // after start, before load
   std::string git_sha;       // of the server's folder
+  std::string description;   // bench.yaml's: what the stack is
 };
 
 // The load a sweep offers one server at each level, fixed once for the whole run from the

@@ -166,6 +166,7 @@ std::optional<int> Run::Preflight() {
   for (const ServerConfig* s : servers_) {
     ServerOutcome outcome;
     outcome.name = s->name;
+    outcome.description = s->description;
     outcome.ok = true;
     outcome.git_sha = results_.method.count("code:" + s->name)
                           ? results_.method.at("code:" + s->name)
