@@ -24,6 +24,7 @@ void RegisterCommands(CLI::App& app) {
   RegisterReportCommand(app);
   RegisterCompareCommand(app);
   RegisterServeBodyCommand(app);
+  RegisterAgentCommand(app);
 }
 
 int RunSelectedCommand() {
