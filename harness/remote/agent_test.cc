@@ -361,6 +361,7 @@ TEST(Agent, ItsProcessesDieWithItEvenKilled) {
   EXPECT_TRUE(ping.error().message.starts_with("host here: the connection to the agent was lost: "))
       << ping.error().message;
   KillStillRunning(started);
+  fs::remove_all(host->workdir());  // the one thing a SIGKILLed agent cannot take along
 }
 
 // A controller that falls silent (its connection died without a word) leaves nothing running
