@@ -18,5 +18,6 @@ void RegisterReportCommand(CLI::App& app);
 void RegisterCompareCommand(CLI::App& app);
 void RegisterServeBodyCommand(CLI::App& app);
 void RegisterAgentCommand(CLI::App& app);
+void RegisterHostsCommand(CLI::App& app);
 
 }  // namespace harness

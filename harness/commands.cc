@@ -25,6 +25,7 @@ void RegisterCommands(CLI::App& app) {
   RegisterCompareCommand(app);
   RegisterServeBodyCommand(app);
   RegisterAgentCommand(app);
+  RegisterHostsCommand(app);
 }
 
 int RunSelectedCommand() {
