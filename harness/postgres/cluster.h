@@ -1,7 +1,8 @@
 // The embedded Postgres: a throwaway cluster made with the machine's own
 // binaries, in a private directory, on 127.0.0.1 (or a host's own address, see
-// ClusterOptions) and a free port, seeded with the benchmark's 2000 users. As root (CI) it runs as the unprivileged
-// `postgres` user, since Postgres refuses to run as root.
+// ClusterOptions) and a free port, seeded with the benchmark's 2000 users. As
+// root (CI) it runs as the unprivileged `postgres` user, since Postgres refuses
+// to run as root.
 //
 // Teardown is certain: the destructor stops the cluster and removes its
 // directory; every cluster directory records which harness owns it, so one left
