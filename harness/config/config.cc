@@ -279,6 +279,14 @@ const std::string& ServerHost(const Config& config, const ServerConfig& server) 
   return server.host.empty() ? config.placement.servers : server.host;
 }
 
+bool PlacesRolesElsewhere(const Config& config) {
+  bool elsewhere = config.placement.load != kLocalHost || config.placement.postgres != kLocalHost;
+  for (const ServerConfig& s : config.servers) {
+    elsewhere |= s.enabled && ServerHost(config, s) != kLocalHost;
+  }
+  return elsewhere;
+}
+
 Status CheckServerNames(const Config& config, const std::vector<std::string>& names) {
   for (const auto& name : names) {
     bool known = false;

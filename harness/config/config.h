@@ -177,6 +177,8 @@ struct Config {
 
 // The host `server` runs on: its own `host`, else placement.servers.
 const std::string& ServerHost(const Config& config, const ServerConfig& server);
+// Whether the load, Postgres or an enabled server is placed on a host other than this machine.
+bool PlacesRolesElsewhere(const Config& config);
 
 // Reads and validates a bench.yaml. The error is one line: "FILE:LINE: KEY:
 // what is wrong".

@@ -197,6 +197,7 @@ scenarios: [{name: s, requests: 10}]
   EXPECT_EQ(ServerHost(*config, config->servers[0]), "app");
   EXPECT_EQ(ServerHost(*config, config->servers[1]), "local");
   EXPECT_EQ(ServerHost(*config, config->servers[2]), "db");
+  EXPECT_TRUE(PlacesRolesElsewhere(*config));
 }
 
 TEST(ConfigTest, WithoutHostsEverythingIsLocal) {
@@ -210,6 +211,7 @@ scenarios: [{name: s, requests: 10}]
   EXPECT_EQ(config->placement.load, kLocalHost);
   EXPECT_EQ(config->placement.postgres, kLocalHost);
   EXPECT_EQ(ServerHost(*config, config->servers[0]), kLocalHost);
+  EXPECT_FALSE(PlacesRolesElsewhere(*config));
 }
 
 struct BadCase {

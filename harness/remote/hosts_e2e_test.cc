@@ -337,5 +337,24 @@ TEST(HostsCheck, BadInputIsOneLineAndExitTwo) {
   fs::remove_all(dir);
 }
 
+// Until `harness run` places each role on its host, a plan across hosts is refused, never run
+// here instead.
+TEST(HostsCheck, RunRefusesAPlanAcrossHostsItCannotRunYet) {
+  fs::path dir = TempDir("harness-hosts");
+  fs::path file = dir / "bench.yaml";
+  ASSERT_TRUE(WriteFileAtomic(file,
+                              "hosts: {db: {ssh: root@db, checkout: /srv}}\n"
+                              "placement: {postgres: db}\n"
+                              "servers: [{name: a, dir: " PROJECT_SOURCE_DIR
+                              "/servers/axum, run: x}]\n"
+                              "scenarios: [{name: s, requests: 1}]\n"));
+  CommandRun run = RunHarness({"run", file.string()});
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("placement puts roles on other hosts"), std::string::npos)
+      << run.output;
+  EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace harness
