@@ -56,9 +56,9 @@ class Check {
     auto remote = RemoteHost::Connect(host, {commit});
     if (!remote) return Fail(remote.error().message);
     const Environment& env = (*remote)->environment();
-    std::string line =
-        fmt::format("{}: ok: at {}; {}, {} cores (CPUs {}); {}", label, commit.substr(0, 7),
-                    env.cpu_model, env.cores, (*remote)->cpus(), env.kernel);
+    std::string line = fmt::format("{}: ok: at {}; {}, {} core{} (CPUs {}); {}", label,
+                                   commit.substr(0, 7), env.cpu_model, env.cores,
+                                   env.cores == 1 ? "" : "s", (*remote)->cpus(), env.kernel);
     auto rtt = MeasureTcpRtt(host.address, host.port.value_or(22), kTries, 2s);
     line += rtt ? "; from here " + Describe(*rtt) : "; from here: " + rtt.error().message;
     std::printf("%s\n", line.c_str());
