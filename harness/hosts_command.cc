@@ -59,10 +59,15 @@ class Check {
     std::string line = fmt::format("{}: ok: at {}; {}, {} core{} (CPUs {}); {}", label,
                                    commit.substr(0, 7), env.cpu_model, env.cores,
                                    env.cores == 1 ? "" : "s", (*remote)->cpus(), env.kernel);
+    // The address the other hosts will use, so it must answer (an ssh_config alias needs one).
     auto rtt = MeasureTcpRtt(host.address, host.port.value_or(22), kTries, 2s);
-    line += rtt ? "; from here " + Describe(*rtt) : "; from here: " + rtt.error().message;
-    std::printf("%s\n", line.c_str());
-    std::fflush(stdout);
+    if (rtt) {
+      std::printf("%s; from here %s\n", line.c_str(), Describe(*rtt).c_str());
+      std::fflush(stdout);
+    } else {
+      Fail(fmt::format("{}; but its address does not answer (give `address:`): {}", line,
+                       rtt.error().message));
+    }
     connected_.emplace(host.name, std::move(*remote));
   }
 

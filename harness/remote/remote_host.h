@@ -3,7 +3,8 @@
 // and write files, ports, the round trip to another host, the embedded Postgres, the host's
 // environment. Every error names the host; a lost connection is "host NAME: the SSH connection
 // was lost: WHY" from then on. Destroying a RemoteHost ends its agent, which stops everything it
-// started (so does the harness's death: ssh runs under a supervisor).
+// started (so does the harness's death: ssh runs under a supervisor). Connect from the main
+// thread: a supervisor dies with the thread that started it (util/supervisor.h).
 #pragma once
 
 #include <signal.h>
