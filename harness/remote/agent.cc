@@ -124,7 +124,13 @@ Json Answer(AgentSession& session, const std::string& line) {
     // Not echoed: the line may hold a password.
     return {{"id", nullptr}, {"ok", false}, {"error", "bad request: not a JSON object with an id"}};
   }
-  auto answer = session.Handle(request);
+  Result<Json> answer = MakeError("the agent failed");
+  try {
+    answer = session.Handle(request);
+  } catch (const std::exception& e) {  // an op's own failure, not the session's end
+    std::string what = e.what();
+    answer = MakeError("the agent failed: {}", what.substr(0, what.find('\n')));
+  }
   if (!answer) return {{"id", request["id"]}, {"ok", false}, {"error", answer.error().message}};
   Json out = std::move(*answer);
   out["id"] = request["id"];

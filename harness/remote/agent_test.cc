@@ -162,6 +162,9 @@ TEST(Agent, AnswersEveryRequestByIdAndNothingBeforeHello) {
   EXPECT_EQ(unknown["error"], "unknown op 'reboot'");
   Json missing = agent.Ask(R"({"id": 6, "op": "stop"})");
   EXPECT_NE(missing["error"].get<std::string>().find("bad request: op stop"), std::string::npos);
+  Json typed = agent.Ask(R"({"id": 7, "op": 5})");
+  EXPECT_NE(typed["error"].get<std::string>().find("bad request: op ?"), std::string::npos);
+  EXPECT_EQ(agent.Ask(R"({"id": 8, "op": "ping"})")["ok"], true) << "it goes on";
 
   agent.CloseStdin();
   Json bye = Json::parse(agent.Receive(), nullptr, false);

@@ -181,8 +181,9 @@ Result<Json> AgentConnection::CallLocked(const std::string& op, Json request,
 }
 
 Error AgentConnection::Lose(const std::string& why) {
-  if (lost_.empty())
+  if (lost_.empty()) {
     lost_ = fmt::format("host {}: {} was lost: {}", options_.host, options_.channel, why);
+  }
   process_.Stop(milliseconds(0));
   return Error{lost_};
 }
@@ -197,8 +198,9 @@ std::string AgentConnection::ExitDescription() {
     if (line.find_first_not_of(" \t\r") != std::string::npos) tail = line;
   }
   if (!tail.empty()) return tail;
-  if (auto code = process_.exit_code())
+  if (auto code = process_.exit_code()) {
     return fmt::format("{} exited with {}", options_.argv[0], *code);
+  }
   return "the pipe to it broke";
 }
 
@@ -211,10 +213,15 @@ void AgentConnection::KeepAlive(milliseconds every) {
 void AgentConnection::Ping() {
   std::unique_lock lock(ping_mu_);
   while (!ping_wake_.wait_for(lock, ping_every_ / 4, [&] { return ping_stop_; })) {
-    std::unique_lock call(call_mu_, std::try_to_lock);
-    if (!call.owns_lock() || !lost_.empty() || closed_) continue;  // a request is under way
-    if (Clock::now() - last_call_ >= ping_every_)
-      (void)CallLocked("ping", Json::object(), kPingTimeout);
+    lock.unlock();  // Close() may stop us meanwhile
+    {
+      std::unique_lock call(call_mu_, std::try_to_lock);  // not while a request is under way
+      if (call.owns_lock() && lost_.empty() && !closed_ &&
+          Clock::now() - last_call_ >= ping_every_) {
+        (void)CallLocked("ping", Json::object(), kPingTimeout);  // a failure is the loss
+      }
+    }
+    lock.lock();
   }
 }
 

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <functional>
 #include <future>
 
 #include "load/oha.h"
@@ -54,9 +53,10 @@ Result<fs::path> MakeWorkdir() {
 }  // namespace
 
 Result<Json> AgentSession::Handle(const Json& request) {
-  const std::string op = request.value("op", "");
+  std::string op = "?";
   // nlohmann's messages name the key or the type that is wrong, never a value.
   try {
+    op = request.at("op").get<std::string>();
     return Dispatch(op, request);
   } catch (const nlohmann::json::exception& e) {
     return MakeError("bad request: op {}: {}", op, e.what());
@@ -65,7 +65,7 @@ Result<Json> AgentSession::Handle(const Json& request) {
 
 Result<Json> AgentSession::Dispatch(const std::string& op, const Json& request) {
   if (op == "hello") return Hello(request);
-  if (!greeted_) return MakeError("say hello first (op {} refused)", op.empty() ? "?" : op);
+  if (!greeted_) return MakeError("say hello first (op {} refused)", op);
   if (op == "ping") return Json::object();
   if (op == "spawn") return Spawn(request);
   if (op == "status") {
