@@ -17,5 +17,7 @@ void RegisterRunCommand(CLI::App& app);
 void RegisterReportCommand(CLI::App& app);
 void RegisterCompareCommand(CLI::App& app);
 void RegisterServeBodyCommand(CLI::App& app);
+void RegisterAgentCommand(CLI::App& app);
+void RegisterHostsCommand(CLI::App& app);
 
 }  // namespace harness

@@ -24,6 +24,8 @@ void RegisterCommands(CLI::App& app) {
   RegisterReportCommand(app);
   RegisterCompareCommand(app);
   RegisterServeBodyCommand(app);
+  RegisterAgentCommand(app);
+  RegisterHostsCommand(app);
 }
 
 int RunSelectedCommand() {

@@ -68,10 +68,11 @@ PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node, const fs::p
 }
 
 ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::string& key,
-                        const fs::path& base) {
+                        const fs::path& base, const Hosts& hosts) {
   ServerConfig s;
   r.ExpectMap(node, key,
-              {"name", "dir", "build", "run", "env", "port", "ready", "enabled", "description"});
+              {"name", "dir", "build", "run", "env", "port", "ready", "enabled", "description",
+               "host"});
   for (const char* required : {"name", "dir", "run"}) {
     if (!node[required]) r.Fail(node, Reader::Join(key, required), "missing");
   }
@@ -115,6 +116,7 @@ ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::stri
   }
   if (node["enabled"]) s.enabled = r.Bool(node["enabled"], key + ".enabled");
   if (node["description"]) s.description = r.String(node["description"], key + ".description");
+  if (node["host"]) s.host = ReadHostName(r, node["host"], key + ".host", hosts);
   return s;
 }
 
@@ -122,8 +124,17 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base, Con
   if (!root.IsDefined() || root.IsNull()) r.Fail(root, "(file)", "is empty");
   r.ExpectMap(root, "",
               {"postgres", "servers", "scenarios", "repetitions", "db_pool_size", "baseline",
-               "sample_interval", "pinning", "calibration", "output"});
+               "sample_interval", "pinning", "calibration", "output", "hosts", "placement"});
   if (root["postgres"]) c.postgres = ReadPostgres(r, root["postgres"], base);
+  // Before the servers and the placement, which name them.
+  if (root["hosts"]) c.hosts = ReadHosts(r, root["hosts"], base);
+  if (const auto& placement = root["placement"]) {
+    c.placement = ReadPlacement(r, placement, c.hosts);
+    if (c.placement.postgres != kLocalHost && !c.postgres.dsn.empty()) {
+      r.Fail(placement["postgres"], "placement.postgres",
+             "places the embedded cluster, and postgres.dsn names an existing server instead");
+    }
+  }
 
   const auto& servers = root["servers"];
   if (!servers) r.Fail(root, "servers", "missing (a list of servers to compare)");
@@ -133,7 +144,7 @@ void ReadRoot(const Reader& r, const YAML::Node& root, const fs::path& base, Con
   std::set<std::string> names;
   for (size_t i = 0; i < servers.size(); ++i) {
     std::string key = "servers[" + std::to_string(i) + "]";
-    c.servers.push_back(ReadServer(r, servers[i], key, base));
+    c.servers.push_back(ReadServer(r, servers[i], key, base, c.hosts));
     if (!names.insert(c.servers.back().name).second) {
       r.Fail(servers[i]["name"], key + ".name",
              "duplicate server name '" + c.servers.back().name + "'");
@@ -264,6 +275,18 @@ Result<Config> ParseConfig(const std::string& text, const fs::path& name) {
     return MakeError("{}: not valid YAML: {}", where, OneLine(e.msg));
   }
   return config;
+}
+
+const std::string& ServerHost(const Config& config, const ServerConfig& server) {
+  return server.host.empty() ? config.placement.servers : server.host;
+}
+
+bool PlacesRolesElsewhere(const Config& config) {
+  bool elsewhere = config.placement.load != kLocalHost || config.placement.postgres != kLocalHost;
+  for (const ServerConfig& s : config.servers) {
+    elsewhere |= s.enabled && ServerHost(config, s) != kLocalHost;
+  }
+  return elsewhere;
 }
 
 Status CheckServerNames(const Config& config, const std::vector<std::string>& names) {

@@ -43,6 +43,7 @@ struct ServerConfig {
   std::string description;
   ReadyCheck ready;
   bool enabled = true;
+  std::string host;  // where it runs: a key of `hosts` or kLocalHost; empty: placement.servers
 };
 
 // The values a server's env may name: ${DATABASE_URL}, ${PORT}, ${DB_POOL_SIZE}, and the DSN's
@@ -136,6 +137,30 @@ struct CpuPinning {  // taskset CPU lists; empty: not pinned
   std::string oha;
 };
 
+// A machine of its own for a role, reached with OpenSSH: the harness runs itself there as an agent
+// (`harness agent`, remote/agent.h) from a checkout of this project at the controller's commit.
+struct HostConfig {
+  std::string name;                   // its key under `hosts`
+  std::string ssh;                    // the destination: user@host, host, or a Host of ssh_config
+  std::optional<int> port;            // ssh -p; empty: ssh's own default
+  std::filesystem::path identity;     // ssh -i, absolute; empty: ssh's own keys
+  std::filesystem::path known_hosts;  // the one known_hosts file, checked strictly; empty: ssh's
+  std::string checkout;               // the project's checkout on that host, an absolute path
+  // Where the other hosts reach it (Postgres listens there, the others connect there); by
+  // default the host part of `ssh`.
+  std::string address;
+};
+
+// The controller's own machine, in `placement` and a server's `host`.
+inline constexpr const char* kLocalHost = "local";
+
+// Where each role runs: a key of `hosts`, or kLocalHost (the default: everything runs here).
+struct Placement {
+  std::string load = kLocalHost;      // oha, and the ceilings' load
+  std::string postgres = kLocalHost;  // the embedded cluster
+  std::string servers = kLocalHost;   // every server without a `host` of its own
+};
+
 struct Config {
   std::filesystem::path file;  // where it was read from
   std::string text;            // as read, recorded in results.json
@@ -148,8 +173,15 @@ struct Config {
   Duration sample_interval = std::chrono::milliseconds(100);
   CpuPinning pinning;
   CalibrationConfig calibration;
-  std::filesystem::path output;  // absolute; default <config folder>/results
+  std::filesystem::path output;             // absolute; default <config folder>/results
+  std::map<std::string, HostConfig> hosts;  // empty: everything runs on this machine
+  Placement placement;
 };
+
+// The host `server` runs on: its own `host`, else placement.servers.
+const std::string& ServerHost(const Config& config, const ServerConfig& server);
+// Whether the load, Postgres or an enabled server is placed on a host other than this machine.
+bool PlacesRolesElsewhere(const Config& config);
 
 // Reads and validates a bench.yaml. The error is one line: "FILE:LINE: KEY:
 // what is wrong".

@@ -164,6 +164,59 @@ TEST(ConfigTest, TheProjectsOwnProfilesLoad) {
   }
 }
 
+// Hosts of their own for the roles: names, ssh destinations, files relative to bench.yaml, and
+// where each role (and a server with a host of its own) runs.
+TEST(ConfigTest, HostsAndPlacement) {
+  auto config = ParseConfig(R"(
+hosts:
+  db: {ssh: root@10.0.0.3, port: 2222, identity: README.md, known_hosts: bench.yaml,
+       checkout: /srv/bench}
+  app: {ssh: bench@app.example.net, checkout: /home/bench/harness, address: 10.0.0.2}
+  gen: {ssh: "[fd00::5]", checkout: /srv/bench}
+placement: {load: gen, postgres: db, servers: app}
+servers:
+  - {name: a, dir: servers/axum, run: x}
+  - {name: b, dir: servers/axum, run: y, host: local}
+  - {name: c, dir: servers/axum, run: z, host: db}
+scenarios: [{name: s, requests: 10}]
+)",
+                            kName);
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_EQ(config->hosts.size(), 3u);
+  const HostConfig& db = config->hosts.at("db");
+  EXPECT_EQ(db.name, "db");
+  EXPECT_EQ(db.ssh, "root@10.0.0.3");
+  EXPECT_EQ(db.port, 2222);
+  EXPECT_EQ(db.identity, fs::path(PROJECT_SOURCE_DIR) / "README.md");
+  EXPECT_EQ(db.known_hosts, fs::path(PROJECT_SOURCE_DIR) / "bench.yaml");
+  EXPECT_EQ(db.checkout, "/srv/bench");
+  EXPECT_EQ(db.address, "10.0.0.3");  // the host part of ssh
+  EXPECT_EQ(config->hosts.at("app").address, "10.0.0.2");
+  EXPECT_FALSE(config->hosts.at("app").port);
+  EXPECT_TRUE(config->hosts.at("app").identity.empty());
+  EXPECT_EQ(config->hosts.at("gen").address, "fd00::5");
+  EXPECT_EQ(config->placement.load, "gen");
+  EXPECT_EQ(config->placement.postgres, "db");
+  EXPECT_EQ(ServerHost(*config, config->servers[0]), "app");
+  EXPECT_EQ(ServerHost(*config, config->servers[1]), "local");
+  EXPECT_EQ(ServerHost(*config, config->servers[2]), "db");
+  EXPECT_TRUE(PlacesRolesElsewhere(*config));
+}
+
+TEST(ConfigTest, WithoutHostsEverythingIsLocal) {
+  auto config = ParseConfig(R"(
+servers: [{name: axum, dir: servers/axum, run: x}]
+scenarios: [{name: s, requests: 10}]
+)",
+                            kName);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_TRUE(config->hosts.empty());
+  EXPECT_EQ(config->placement.load, kLocalHost);
+  EXPECT_EQ(config->placement.postgres, kLocalHost);
+  EXPECT_EQ(ServerHost(*config, config->servers[0]), kLocalHost);
+  EXPECT_FALSE(PlacesRolesElsewhere(*config));
+}
+
 struct BadCase {
   const char* label;
   std::string text;
@@ -376,6 +429,51 @@ std::vector<BadCase> BadCases() {
       {"NUL byte", std::string("servers:\0\n", 10), "not valid YAML", -2},
       {"max_connections a string", std::string("postgres: {max_connections: many}\n") + both,
        "postgres.max_connections: expected a whole number, got 'many'", 1},
+      // hosts and placement
+      {"hosts a list", both + "hosts: [db]\n", "hosts: expected a mapping of NAME", 3},
+      {"hosts empty", both + "hosts: {}\n", "hosts: expected a mapping of NAME", 3},
+      {"host without ssh", both + "hosts: {db: {checkout: /srv}}\n", "hosts.db.ssh: missing", 3},
+      {"host without checkout", both + "hosts: {db: {ssh: root@db}}\n",
+       "hosts.db.checkout: missing", 3},
+      {"relative checkout", both + "hosts: {db: {ssh: root@db, checkout: srv/bench}}\n",
+       "hosts.db.checkout: expected the absolute path", 3},
+      {"ssh that is an option", both + "hosts: {db: {ssh: '-oProxyCommand=x', checkout: /s}}\n",
+       "hosts.db.ssh: expected an ssh destination", 3},
+      {"ssh with a space", both + "hosts: {db: {ssh: 'root@db rm', checkout: /s}}\n",
+       "hosts.db.ssh: expected an ssh destination", 3},
+      {"ssh port out of range", both + "hosts: {db: {ssh: db, port: 70000, checkout: /s}}\n",
+       "hosts.db.port: a TCP port", 3},
+      {"identity missing", both + "hosts: {db: {ssh: db, identity: nope.key, checkout: /s}}\n",
+       "hosts.db.identity: no such file", 3},
+      {"known_hosts missing", both + "hosts: {db: {ssh: db, known_hosts: nope, checkout: /s}}\n",
+       "hosts.db.known_hosts: no such file", 3},
+      {"unknown host key", both + "hosts: {db: {ssh: db, checkout: /s, user: x}}\n",
+       "hosts.db.user: unknown key", 3},
+      {"host named local", both + "hosts: {local: {ssh: db, checkout: /s}}\n",
+       "hosts.local: 'local' names this machine", 3},
+      {"bad host name", both + "hosts: {'d b': {ssh: db, checkout: /s}}\n", "hosts.d b: use", 3},
+      {"host given twice",
+       both + "hosts:\n  db: {ssh: a, checkout: /s}\n  db: {ssh: b, checkout: /s}\n",
+       "hosts.db: given twice", 5},
+      {"wildcard address", both + "hosts: {db: {ssh: db, checkout: /s, address: 0.0.0.0}}\n",
+       "hosts.db.address: must be the host's own address", 3},
+      {"wildcard ssh host", both + "hosts: {db: {ssh: root@0.0.0.0, checkout: /s}}\n",
+       "hosts.db.address: must be the host's own address", 3},
+      {"unknown host in placement",
+       both + "hosts: {db: {ssh: db, checkout: /s}}\nplacement: {postgres: dbb}\n",
+       "placement.postgres: no host named 'dbb' (one of: db, local)", 4},
+      {"placement without hosts", both + "placement: {load: gen}\n",
+       "placement.load: no host named 'gen' (one of: local)", 3},
+      {"unknown placement role", both + "placement: {oha: local}\n", "placement.oha: unknown key",
+       3},
+      {"placement a list", both + "placement: [local]\n", "placement: expected a mapping", 3},
+      {"server on an unknown host",
+       std::string("servers: [{name: a, dir: servers/axum, run: x, host: app}]\n") + kScenario,
+       "servers[0].host: no host named 'app'", 1},
+      {"remote postgres and a dsn",
+       std::string("postgres: {dsn: 'postgres://u@h/db'}\n") + both +
+           "hosts: {db: {ssh: db, checkout: /s}}\nplacement: {postgres: db}\n",
+       "placement.postgres: places the embedded cluster", 5},
   };
 }
 

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 #include <string>
@@ -122,5 +123,15 @@ struct Scenario;
 // One entry of `scenarios` (config/scenario.cc); `base` resolves the files it names.
 Scenario ReadScenario(const Reader& r, const YAML::Node& node, const std::string& key,
                       const std::filesystem::path& base);
+
+struct HostConfig;
+struct Placement;
+using Hosts = std::map<std::string, HostConfig>;
+// `hosts` and `placement` (config/hosts.cc); `base` resolves the files a host names.
+Hosts ReadHosts(const Reader& r, const YAML::Node& node, const std::filesystem::path& base);
+Placement ReadPlacement(const Reader& r, const YAML::Node& node, const Hosts& hosts);
+// A value that names where a role runs: a key of `hosts`, or "local".
+std::string ReadHostName(const Reader& r, const YAML::Node& node, const std::string& key,
+                         const Hosts& hosts);
 
 }  // namespace harness

@@ -1,5 +1,6 @@
 #include "postgres/cluster.h"
 
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
@@ -102,6 +103,36 @@ std::vector<fs::path> ClusterDirs() {
   return dirs;
 }
 
+bool IsLoopback(const std::string& address) { return address == "127.0.0.1" || address == "::1"; }
+
+// The rules a cluster's options must follow before anything is made (see ClusterOptions).
+Status CheckAccess(const ClusterOptions& o) {
+  if (IsWildcardAddress(o.listen_address)) {
+    return MakeError("postgres must not listen on every interface ({}): give the host's address",
+                     o.listen_address);
+  }
+  if (!FreePort(o.listen_address)) {
+    return MakeError("postgres cannot listen on {}: not an address of this host", o.listen_address);
+  }
+  if (!IsLoopback(o.listen_address) && o.password.empty()) {
+    return MakeError("postgres on {} needs a password: trust is for loopback only",
+                     o.listen_address);
+  }
+  if (!o.password.empty() && o.clients.empty()) {
+    return MakeError("postgres with a password needs the addresses of its clients");
+  }
+  // initdb reads the first line of its password file.
+  if (o.password.find_first_of("\r\n") != std::string::npos) {
+    return MakeError("the password for postgres must be one line");
+  }
+  for (const std::string& client : o.clients) {
+    if (!IsIpAddress(client) || IsWildcardAddress(client)) {
+      return MakeError("postgres clients must be IP addresses of hosts, got '{}'", client);
+    }
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<fs::path> PostgresBinDir() {
@@ -132,6 +163,7 @@ fs::path ClusterRoot() {
 }
 
 Result<std::unique_ptr<Cluster>> Cluster::Create(const ClusterOptions& options) {
+  if (Status s = CheckAccess(options); !s) return s.error();
   CleanStaleClusters();
   fs::path root = ClusterRoot();
   std::error_code ec;
@@ -162,7 +194,7 @@ Result<std::unique_ptr<Cluster>> Cluster::Create(const ClusterOptions& options) 
   // bind: try again.
   Status started = MakeError("postgres did not start");
   for (int attempt = 0; attempt < 3 && !started && !Interrupted(); ++attempt) {
-    auto port = FreePort();
+    auto port = FreePort(options.listen_address);
     if (!port) return port.error();
     cluster->port_ = *port;
     started = cluster->StartServer();
@@ -170,10 +202,10 @@ Result<std::unique_ptr<Cluster>> Cluster::Create(const ClusterOptions& options) 
   if (!started) return started.error();
   WriteOwner(dir, options.detached ? "detached" : "run", cluster->port_);
 
-  std::string admin =
-      "postgresql://postgres@127.0.0.1:" + std::to_string(cluster->port_) + "/postgres";
-  if (Status s = CreateDatabase(admin, "benchmark"); !s) return s.error();
-  if (Status s = ApplySchemaAndSeed(cluster->dsn(), options.setup); !s) return s.error();
+  if (Status s = CreateDatabase(cluster->AdminDsn("postgres"), "benchmark"); !s) return s.error();
+  if (Status s = ApplySchemaAndSeed(cluster->AdminDsn("benchmark"), options.setup); !s) {
+    return s.error();
+  }
   if (options.detached) cluster->Release();
   return cluster;
 }
@@ -185,17 +217,36 @@ Status Cluster::InitDb() {
   if (!user) return user.error();
   SpawnOptions spawn;
   spawn.argv = user->prefix;
-  for (std::string arg : {(*bindir / "initdb").string(), std::string("-D"),
-                          (dir_ / "data").string(), std::string("-U"), std::string("postgres"),
-                          std::string("--auth=trust"), std::string("--no-locale"),
-                          std::string("-E"), std::string("UTF8"), std::string("--no-sync")}) {
+  for (std::string arg :
+       {(*bindir / "initdb").string(), std::string("-D"), (dir_ / "data").string(),
+        std::string("-U"), std::string("postgres"), std::string("--no-locale"), std::string("-E"),
+        std::string("UTF8"), std::string("--no-sync")}) {
     spawn.argv.push_back(arg);
+  }
+  // The password reaches initdb in a file only it and we can read, gone once it has run.
+  const fs::path pwfile = dir_ / "pwfile";
+  if (options_.password.empty()) {
+    spawn.argv.push_back("--auth=trust");
+  } else {
+    spawn.argv.insert(spawn.argv.end(), {"--auth-local=trust", "--auth-host=scram-sha-256",
+                                         "--pwfile=" + pwfile.string()});
+    int fd = open(pwfile.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    bool written = fd >= 0 && fchown(fd, user->uid, user->gid) == 0 &&
+                   write(fd, options_.password.data(), options_.password.size()) ==
+                       static_cast<ssize_t>(options_.password.size());
+    if (fd >= 0) close(fd);
+    if (!written) {
+      unlink(pwfile.c_str());
+      return MakeError("cannot write the password file in {}", dir_.string());
+    }
   }
   spawn.cwd = dir_;
   spawn.output = dir_ / "initdb.log";
   auto initdb = Process::Spawn(spawn);
+  bool done = initdb && initdb->Wait(120s);
+  unlink(pwfile.c_str());
   if (!initdb) return initdb.error();
-  if (!initdb->Wait(120s) || initdb->exit_code() != 0) {
+  if (!done || initdb->exit_code() != 0) {
     if (Interrupted()) return MakeError("interrupted during initdb");
     std::ifstream log(dir_ / "initdb.log");
     std::string last, line;
@@ -205,9 +256,26 @@ Status Cluster::InitDb() {
   std::ofstream conf(dir_ / "data/postgresql.conf", std::ios::app);
   conf << "\n# Added by the benchmark harness.\n" << kClusterConf;
   conf << "max_connections = " << options_.max_connections << "\n";
-  conf << "listen_addresses = '127.0.0.1'\n";
+  conf << "listen_addresses = '" << options_.listen_address << "'\n";
   conf << "unix_socket_directories = '" << dir_.string() << "'\n";
+  if (!options_.password.empty()) conf << "password_encryption = 'scram-sha-256'\n";
   if (!conf) return MakeError("cannot write {}/data/postgresql.conf", dir_.string());
+  return WriteAccessRules();
+}
+
+// With a password, pg_hba.conf is ours whole: the harness over the unix socket (in a 0700
+// directory: only root and the postgres user reach it), and the planned clients by scram.
+Status Cluster::WriteAccessRules() const {
+  if (options_.password.empty()) return OkStatus();  // initdb's: trust, on loopback only
+  std::ofstream hba(dir_ / "data/pg_hba.conf", std::ios::trunc);
+  hba << "# Written by the benchmark harness: itself over the unix socket, and the run's planned\n"
+         "# hosts with the run's password.\n"
+         "local all postgres trust\n";
+  for (const std::string& client : options_.clients) {
+    hba << "host all postgres " << client
+        << (client.find(':') == std::string::npos ? "/32" : "/128") << " scram-sha-256\n";
+  }
+  if (!hba) return MakeError("cannot write {}/data/pg_hba.conf", dir_.string());
   return OkStatus();
 }
 
@@ -235,7 +303,7 @@ Status Cluster::StartServer() {
   postmaster_pid_ = server_->pid();
 
   std::string admin =
-      "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres?connect_timeout=2";
+      AdminDsn("postgres") + (options_.password.empty() ? "?" : " ") + "connect_timeout=2";
   auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (PQping(admin.c_str()) != PQPING_OK) {
     if (!server_->Running()) {
@@ -287,8 +355,18 @@ Cluster::~Cluster() {
   if (Status s = Destroy(); !s) std::fprintf(stderr, "harness: %s\n", s.error().message.c_str());
 }
 
-std::string Cluster::dsn() const {
-  return "postgres://postgres@127.0.0.1:" + std::to_string(port_) + "/benchmark";
+std::string Cluster::dsn() const { return TcpDsn("benchmark"); }
+
+std::string Cluster::TcpDsn(const std::string& db) const {
+  const std::string& host = options_.listen_address;
+  return "postgres://postgres@" + (host.find(':') == std::string::npos ? host : "[" + host + "]") +
+         ":" + std::to_string(port_) + "/" + db;
+}
+
+std::string Cluster::AdminDsn(const std::string& db) const {
+  if (options_.password.empty()) return TcpDsn(db);
+  return "host='" + dir_.string() + "' port=" + std::to_string(port_) +
+         " user=postgres dbname=" + db;
 }
 
 std::string Cluster::LogTail(int lines) const { return TailLines(dir_ / "postgres.log", lines); }

@@ -1,7 +1,8 @@
 // The embedded Postgres: a throwaway cluster made with the machine's own
-// binaries, in a private directory, on 127.0.0.1 and a free port, seeded with
-// the benchmark's 2000 users. As root (CI) it runs as the unprivileged
-// `postgres` user, since Postgres refuses to run as root.
+// binaries, in a private directory, on 127.0.0.1 (or a host's own address, see
+// ClusterOptions) and a free port, seeded with the benchmark's 2000 users. As
+// root (CI) it runs as the unprivileged `postgres` user, since Postgres refuses
+// to run as root.
 //
 // Teardown is certain: the destructor stops the cluster and removes its
 // directory; every cluster directory records which harness owns it, so one left
@@ -29,6 +30,15 @@ struct ClusterOptions {
   bool detached = false;        // `harness db up`: runs on after we exit, until `db down`
   bool keep_directory = false;  // leave the directory (and its log) behind after stopping
   std::vector<std::filesystem::path> setup;  // SQL files instead of the built-in schema and seed
+  // Where it listens and whom it admits. By default 127.0.0.1 and trust: one machine, whose
+  // loopback only its own processes reach. On a host of its own (README, "More than one
+  // machine"): that host's address, never a wildcard; pg_hba admits only `clients` (IP
+  // addresses) with scram-sha-256 and `password`, which goes to initdb in a file removed as soon
+  // as initdb has read it and appears in nothing the harness writes or prints. The harness
+  // itself then talks to the cluster over the unix socket in its private directory.
+  std::string listen_address = "127.0.0.1";
+  std::vector<std::string> clients;
+  std::string password;
 };
 
 class Cluster {
@@ -41,8 +51,8 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
-  // postgres://postgres@127.0.0.1:PORT/benchmark (trust authentication on
-  // loopback only).
+  // postgres://postgres@127.0.0.1:PORT/benchmark (trust authentication on loopback only), or
+  // with the listen address; never with the password.
   std::string dsn() const;
   int port() const { return port_; }
   pid_t postmaster_pid() const { return postmaster_pid_; }
@@ -68,6 +78,11 @@ class Cluster {
       : options_(std::move(options)), dir_(std::move(dir)), port_(port) {}
 
   Status InitDb();
+  Status WriteAccessRules() const;
+  // How the harness itself connects to database `db`: as clients do on loopback, else over the
+  // unix socket (key=value form).
+  std::string AdminDsn(const std::string& db) const;
+  std::string TcpDsn(const std::string& db) const;
   ClusterOptions options_;
   std::filesystem::path dir_;
   int port_;

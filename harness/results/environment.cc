@@ -75,6 +75,18 @@ std::string FolderGitSha(const fs::path& dir) {
 }
 
 Environment CollectEnvironment(const Config& config, const std::string& oha_version) {
+  fs::path root =
+      config.file.has_parent_path() ? fs::absolute(config.file).parent_path() : fs::current_path();
+  Environment env = CollectHostEnvironment(root);
+  env.versions["oha"] = oha_version;
+  for (const ServerConfig& s : config.servers) {
+    PipPins(s.dir / "requirements.txt", s.name + ":", env.versions);
+    CargoPins(s.dir, s.name + ":", env.versions);
+  }
+  return env;
+}
+
+Environment CollectHostEnvironment(const fs::path& root) {
   Environment env;
   env.cpu_model = CpuModel();
   env.cores = static_cast<int>(std::thread::hardware_concurrency());
@@ -83,14 +95,11 @@ Environment CollectEnvironment(const Config& config, const std::string& oha_vers
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) env.hostname = host;
 
-  fs::path root =
-      config.file.has_parent_path() ? fs::absolute(config.file).parent_path() : fs::current_path();
   env.git_sha = CommandOutput("git -C " + Quote(root) + " rev-parse --short HEAD");
   if (env.git_sha.empty()) env.git_sha = "unknown";
   env.git_dirty = !CommandOutput("git -C " + Quote(root) + " status --porcelain").empty();
 
   auto& v = env.versions;
-  v["oha"] = oha_version;
   v["g++"] = CommandOutput("g++ -dumpfullversion");
   v["rustc"] = CommandOutput("rustc --version");
   v["python3"] = CommandOutput("python3 --version");
@@ -99,10 +108,6 @@ Environment CollectEnvironment(const Config& config, const std::string& oha_vers
                           "nlohmann-json3-dev", "libfmt-dev", "libgtest-dev"}) {
     v[std::string("deb:") + pkg] =
         CommandOutput(std::string("dpkg-query -W -f='${Version}' ") + pkg);
-  }
-  for (const ServerConfig& s : config.servers) {
-    PipPins(s.dir / "requirements.txt", s.name + ":", v);
-    CargoPins(s.dir, s.name + ":", v);
   }
   return env;
 }

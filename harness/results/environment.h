@@ -13,6 +13,11 @@ namespace harness {
 
 Environment CollectEnvironment(const Config& config, const std::string& oha_version);
 
+// What any machine of a run records: CPU model, cores, kernel, hostname, the toolchains' and
+// libraries' versions, and the git state of `checkout`. CollectEnvironment adds oha and the
+// servers' pinned libraries; an agent (remote/agent.h) answers with its host's.
+Environment CollectHostEnvironment(const std::filesystem::path& checkout);
+
 // The last commit touching `dir`, with "-dirty" when it has uncommitted changes; "unknown"
 // outside git.
 std::string FolderGitSha(const std::filesystem::path& dir);

@@ -1,6 +1,7 @@
 #include "util/net.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,12 +18,33 @@
 namespace harness {
 namespace {
 
-sockaddr_in Loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  return addr;
+// The socket address of an IPv4 or IPv6 literal and a port; empty family when it is neither.
+struct SocketAddress {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  int family = AF_UNSPEC;
+  sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
+};
+
+SocketAddress Literal(const std::string& address, int port) {
+  SocketAddress out;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&out.storage);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out.storage);
+  if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = out.family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    out.length = sizeof(sockaddr_in);
+  } else if (inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = out.family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    out.length = sizeof(sockaddr_in6);
+  }
+  return out;
+}
+
+int Port(const SocketAddress& a) {
+  return a.family == AF_INET ? ntohs(reinterpret_cast<const sockaddr_in*>(&a.storage)->sin_port)
+                             : ntohs(reinterpret_cast<const sockaddr_in6*>(&a.storage)->sin6_port);
 }
 
 // socket inode → local address and port, for sockets in state LISTEN (0A).
@@ -64,26 +86,30 @@ std::map<unsigned long, std::pair<std::string, int>> ListeningInodes() {
 
 }  // namespace
 
-Result<int> FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+Result<int> FreePort() { return FreePort("127.0.0.1"); }
+
+Result<int> FreePort(const std::string& address) {
+  SocketAddress addr = Literal(address, 0);
+  if (addr.family == AF_UNSPEC) return MakeError("not an IP address: '{}'", address);
+  int fd = socket(addr.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return MakeError("socket: {}", std::strerror(errno));
-  sockaddr_in addr = Loopback(0);
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+  if (bind(fd, addr.get(), addr.length) != 0 || getsockname(fd, addr.get(), &addr.length) != 0) {
     int err = errno;
     close(fd);
-    return MakeError("cannot find a free port on 127.0.0.1: {}", std::strerror(err));
+    return MakeError("cannot find a free port on {}: {}", address, std::strerror(err));
   }
   close(fd);
-  return static_cast<int>(ntohs(addr.sin_port));
+  return Port(addr);
 }
 
-bool PortInUse(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+bool PortInUse(int port) { return PortInUse("127.0.0.1", port); }
+
+bool PortInUse(const std::string& address, int port) {
+  SocketAddress addr = Literal(address, port);
+  if (addr.family == AF_UNSPEC) return false;
+  int fd = socket(addr.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
-  sockaddr_in addr = Loopback(port);
-  bool in_use = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  bool in_use = connect(fd, addr.get(), addr.length) == 0;
   close(fd);
   return in_use;
 }
@@ -106,6 +132,46 @@ std::vector<ListeningSocket> ListeningSockets(const std::vector<pid_t>& pids) {
     }
   }
   return found;
+}
+
+Result<std::string> ResolveAddress(const std::string& name) {
+  if (IsIpAddress(name)) return name;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found); rc != 0) {
+    return MakeError("cannot resolve '{}': {}", name, gai_strerror(rc));
+  }
+  const addrinfo* best = found;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      best = a;
+      break;
+    }
+  }
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* bytes =
+      best->ai_family == AF_INET
+          ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(best->ai_addr)->sin_addr)
+          : &reinterpret_cast<const sockaddr_in6*>(best->ai_addr)->sin6_addr;
+  inet_ntop(best->ai_family, bytes, text, sizeof text);
+  freeaddrinfo(found);
+  return std::string(text);
+}
+
+bool IsIpAddress(const std::string& address) { return Literal(address, 0).family != AF_UNSPEC; }
+
+bool IsWildcardAddress(const std::string& address) {
+  if (address == "*") return true;
+  SocketAddress a = Literal(address, 0);
+  if (a.family == AF_INET) {
+    return reinterpret_cast<const sockaddr_in*>(&a.storage)->sin_addr.s_addr == INADDR_ANY;
+  }
+  if (a.family == AF_INET6) {
+    const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(&a.storage)->sin6_addr;
+    return IN6_IS_ADDR_UNSPECIFIED(&v6);
+  }
+  return false;
 }
 
 }  // namespace harness

@@ -1,4 +1,6 @@
-// Ports on 127.0.0.1, where everything the harness starts listens, and who listens on them.
+// Ports and addresses, and who listens on them. On one machine everything the harness starts
+// listens on 127.0.0.1; on a host of its own (README, "More than one machine") on that host's
+// address, never a wildcard.
 #pragma once
 
 #include <sys/types.h>
@@ -12,9 +14,23 @@ namespace harness {
 
 // A port that was free a moment ago (the kernel's choice); callers retry if it is taken first.
 Result<int> FreePort();
+// The same on `address`, an IPv4 or IPv6 literal of this machine.
+Result<int> FreePort(const std::string& address);
 
 // Whether something accepts TCP connections on 127.0.0.1:port.
 bool PortInUse(int port);
+// The same on `address` (an IPv4 or IPv6 literal).
+bool PortInUse(const std::string& address, int port);
+
+// `name`, a host name or an address, as an IP address literal: the first answer of
+// getaddrinfo, IPv4 preferred.
+Result<std::string> ResolveAddress(const std::string& name);
+
+// Whether `address` is an IPv4 or IPv6 literal.
+bool IsIpAddress(const std::string& address);
+
+// Whether `address` means every interface (0.0.0.0, ::, *), which the harness never listens on.
+bool IsWildcardAddress(const std::string& address);
 
 // A listening TCP socket (IPv4 or IPv6) and the process holding it.
 struct ListeningSocket {

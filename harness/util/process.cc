@@ -61,6 +61,10 @@ std::string ShellQuote(const std::string& text) {
 
 Result<Process> Process::Spawn(const SpawnOptions& options) {
   if (options.argv.empty()) return MakeError("nothing to run: empty command");
+  if (options.stdin_fd == kSupervisorReportFd || options.stdout_fd == kSupervisorReportFd) {
+    return MakeError("cannot run '{}': descriptor {} is the supervisor's", options.argv[0],
+                     kSupervisorReportFd);
+  }
   using Lifetime = SpawnOptions::Lifetime;
   const bool supervised = options.lifetime == Lifetime::kSupervised;
   // The supervisor says on this pipe which pid the command got, or why it could not start it.
@@ -74,8 +78,14 @@ Result<Process> Process::Spawn(const SpawnOptions& options) {
   posix_spawnattr_init(&attr);
 
   if (supervised) posix_spawn_file_actions_adddup2(&actions, report[1], kSupervisorReportFd);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  if (!options.output.empty()) {
+  if (options.stdin_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, options.stdin_fd, STDIN_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
+  if (options.stdout_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, options.stdout_fd, STDOUT_FILENO);
+  } else if (!options.output.empty()) {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options.output.c_str(),
                                      O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);

@@ -25,6 +25,11 @@ struct SpawnOptions {
   std::map<std::string, std::string> env;  // added to (or replacing) the harness's environment
   std::filesystem::path output;        // stdout (and stderr, unless error_output); empty: inherited
   std::filesystem::path error_output;  // stderr apart, appended
+  // Descriptors the command gets as its stdin (instead of /dev/null) and stdout (instead of
+  // `output`): the pipes to an agent (remote/connection.h). Ours stay ours: open them O_CLOEXEC,
+  // above the supervisor's report descriptor (3).
+  int stdin_fd = -1;
+  int stdout_fd = -1;
   enum class Lifetime {
     kSupervised,    // under a supervisor: stopped with the harness, its descendants included
     kDetached,      // setsid(), no supervisor: outlives the harness and its terminal (`db up`)

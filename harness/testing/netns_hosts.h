@@ -1,0 +1,55 @@
+// Three hosts on this machine for the tests of remote execution: network namespaces with sshd
+// each, made by tests/hosts/netns and removed by it whatever the test did (see that script).
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace harness {
+
+class NetnsHosts {
+ public:
+  // Makes the hosts; empty with `why` set when this machine cannot (not root, no `ip netns`,
+  // no sshd): the test skips. Any other failure of the script is `why` with the hosts null too,
+  // and `failed` set: the test fails.
+  static std::unique_ptr<NetnsHosts> Up(std::string& why, bool& failed);
+  ~NetnsHosts();  // `down`, then the directory goes
+
+  const std::filesystem::path& dir() const { return dir_; }
+  // "a", "b", "c" as bench.yaml would declare them: root@address, the test's key and
+  // known_hosts, `checkout` the project's (the one under test).
+  HostConfig Host(const std::string& name) const;
+  std::string Address(const std::string& name) const;
+  std::string Cpus(const std::string& name) const;  // as Cpus_allowed_list writes it
+  std::string Namespace(const std::string& name) const;
+  // Its veth's end in this (the root) namespace, on the bridge: down, the host is cut off
+  // without a word, as by a pulled cable.
+  std::string Link(const std::string& name) const;
+  // The inode of the host's network namespace, as /proc/<pid>/ns/net names it: net:[INODE].
+  std::string NetNs(const std::string& name) const;
+  // Live processes in the host's network namespace.
+  std::vector<pid_t> Processes(const std::string& name) const;
+  // The host's sshd, the one process that belongs there before and after a test.
+  pid_t Sshd(const std::string& name) const;
+
+ private:
+  explicit NetnsHosts(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  std::string Value(const std::string& key) const;
+  std::string Field(const std::string& name, const std::string& field) const;
+  std::filesystem::path dir_;
+  std::map<std::string, std::string> env_;
+};
+
+// The network namespace of `pid` (net:[INODE]), or empty when it is gone.
+std::string NetNsOf(pid_t pid);
+// Its Cpus_allowed_list.
+std::string CpusOf(pid_t pid);
+
+}  // namespace harness
