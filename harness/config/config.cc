@@ -70,9 +70,9 @@ PostgresConfig ReadPostgres(const Reader& r, const YAML::Node& node, const fs::p
 ServerConfig ReadServer(const Reader& r, const YAML::Node& node, const std::string& key,
                         const fs::path& base, const Hosts& hosts) {
   ServerConfig s;
-  r.ExpectMap(node, key,
-              {"name", "dir", "build", "run", "env", "port", "ready", "enabled", "description",
-               "host"});
+  r.ExpectMap(
+      node, key,
+      {"name", "dir", "build", "run", "env", "port", "ready", "enabled", "description", "host"});
   for (const char* required : {"name", "dir", "run"}) {
     if (!node[required]) r.Fail(node, Reader::Join(key, required), "missing");
   }
