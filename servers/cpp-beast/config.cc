@@ -2,7 +2,13 @@
 
 #include <sched.h>
 
+// Boost 1.74's Asio needs <utility> before it in C++20.
+// clang-format off
+#include <utility>
+// clang-format on
+
 #include <algorithm>
+#include <boost/asio/ip/address_v4.hpp>
 #include <charconv>
 #include <cstring>
 #include <system_error>
@@ -49,6 +55,16 @@ std::optional<Config> ConfigFromEnv(const EnvLookup& getenv, std::string* error)
   long long port = 0;
   if (!ReadInt(getenv, "PORT", 0, 65535, &port, error)) return std::nullopt;
   config.port = static_cast<unsigned short>(port);
+
+  if (const char* host = getenv("HOST"); host != nullptr && *host != '\0') {
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address_v4(host, ec);
+    if (ec || address.is_unspecified()) {
+      *error = std::string("HOST must be an IPv4 address other than 0.0.0.0, not '") + host + "'";
+      return std::nullopt;
+    }
+    config.host = host;
+  }
 
   const char* url = getenv("DATABASE_URL");
   if (url == nullptr || *url == '\0') {

@@ -11,6 +11,8 @@ namespace cpp_beast {
 
 struct Config {
   unsigned short port = 0;  // 0 asks the kernel for a free port (tests).
+  // The IPv4 address it listens on: 127.0.0.1 unless a run places it on a host of its own.
+  std::string host = "127.0.0.1";
   std::string database_url;
   int db_pool_size = 5;
   int threads = 2;  // at most db_pool_size: each thread needs a connection of its own
@@ -28,7 +30,8 @@ struct Config {
 // Looks a variable up; returns nullptr when it is unset.
 using EnvLookup = std::function<const char*(const char*)>;
 
-// Builds a Config from PORT (required), DATABASE_URL (required), DB_POOL_SIZE
+// Builds a Config from PORT (required), HOST (default 127.0.0.1; an IPv4 address, never
+// 0.0.0.0), DATABASE_URL (required), DB_POOL_SIZE
 // (default 5), THREADS (default: the CPUs this process may use, at most DB_POOL_SIZE; more than
 // DB_POOL_SIZE is an error) and INJECT_DELAY_US (default 0).
 // On a missing or malformed value returns nullopt and sets `*error` to a

@@ -41,11 +41,25 @@ TEST_F(ConfigTest, Defaults) {
   const auto config = Parse();
   ASSERT_TRUE(config.has_value()) << error_;
   EXPECT_EQ(config->port, 8003);
+  EXPECT_EQ(config->host, "127.0.0.1");
   EXPECT_EQ(config->database_url, "postgres://u@h:1/db");
   EXPECT_EQ(config->db_pool_size, 5);
   EXPECT_EQ(config->threads, std::min(5, UsableCpus()));
   EXPECT_EQ(config->inject_delay.count(), 0);
   EXPECT_TRUE(config->handle_signals);
+}
+
+// HOST: the address a run that places the server on a host of its own gives; never a wildcard.
+TEST_F(ConfigTest, HostIsAnIpv4AddressButNotTheWildcard) {
+  Set("HOST", "10.1.2.3");
+  auto config = Parse();
+  ASSERT_TRUE(config.has_value()) << error_;
+  EXPECT_EQ(config->host, "10.1.2.3");
+  for (const char* bad : {"0.0.0.0", "db.example", "::1"}) {
+    Set("HOST", bad);
+    EXPECT_FALSE(Parse().has_value()) << bad;
+    EXPECT_NE(error_.find("HOST"), std::string::npos) << error_;
+  }
 }
 
 TEST_F(ConfigTest, ThreadsDefaultToTheCpusButNeverExceedThePool) {

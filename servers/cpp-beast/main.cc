@@ -23,11 +23,12 @@ int main() {
   }
   try {
     cpp_beast::Server server(*config);
-    std::fprintf(stderr, "cpp-beast: listening on 127.0.0.1:%u, threads=%d, db_pool=%d\n",
-                 server.port(), config->threads, config->db_pool_size);
+    std::fprintf(stderr, "cpp-beast: listening on %s:%u, threads=%d, db_pool=%d\n",
+                 config->host.c_str(), server.port(), config->threads, config->db_pool_size);
     server.Run();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "cpp-beast: cannot serve on 127.0.0.1:%u: %s\n", config->port, e.what());
+    std::fprintf(stderr, "cpp-beast: cannot serve on %s:%u: %s\n", config->host.c_str(),
+                 config->port, e.what());
     return 1;
   }
   return 0;

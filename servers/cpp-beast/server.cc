@@ -336,11 +336,11 @@ Server::Server(const Config& config) : impl_(std::make_unique<Impl>(config)) {
     tcp::acceptor probe(impl_->control);
     probe.open(tcp::v4());
     probe.set_option(asio::socket_base::reuse_address(true));
-    probe.bind(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), port));
+    probe.bind(tcp::endpoint(asio::ip::make_address_v4(config.host), port));
   }
   for (const std::unique_ptr<Worker>& worker : impl_->workers) {
     tcp::acceptor& acceptor = worker->acceptor;
-    const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
+    const tcp::endpoint endpoint(asio::ip::make_address_v4(config.host), port);
     acceptor.open(endpoint.protocol());
     // Lets a restarted server bind while old connections sit in TIME_WAIT.
     acceptor.set_option(asio::socket_base::reuse_address(true));

@@ -93,6 +93,7 @@ fn env_number<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
 
 struct Config {
     port: u16,
+    host: Ipv4Addr,
     database_url: String,
     pool_size: u32,
     worker_threads: Option<usize>,
@@ -100,6 +101,14 @@ struct Config {
 
 fn config() -> Result<Config, String> {
     let port = env_number::<u16>("PORT")?.ok_or("PORT must be set")?;
+    // 127.0.0.1 unless a run places the server on a host of its own; never 0.0.0.0.
+    let host = match std::env::var("HOST") {
+        Ok(v) if !v.is_empty() => match v.parse::<Ipv4Addr>() {
+            Ok(a) if !a.is_unspecified() => a,
+            _ => return Err(format!("HOST={v:?} must be an IPv4 address other than 0.0.0.0")),
+        },
+        _ => Ipv4Addr::LOCALHOST,
+    };
     let database_url = env_required("DATABASE_URL")?;
     let pool_size = env_number::<u32>("DB_POOL_SIZE")?.unwrap_or(5);
     let worker_threads = env_number::<usize>("WORKER_THREADS")?;
@@ -108,6 +117,7 @@ fn config() -> Result<Config, String> {
     }
     Ok(Config {
         port,
+        host,
         database_url,
         pool_size,
         worker_threads,
@@ -147,7 +157,7 @@ async fn run(cfg: Config) -> Result<(), String> {
         .fallback(not_found)
         .with_state(pool.clone());
 
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, cfg.port));
+    let addr = SocketAddr::from((cfg.host, cfg.port));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
