@@ -34,15 +34,6 @@ void RegisterRunCommand(CLI::App& app) {
       std::fprintf(stderr, "harness: %s\n", config.error().message.c_str());
       return kExitBadInput;
     }
-    // Until the runner places each role on its host (README, "More than one machine"), a plan
-    // across hosts must not quietly run here instead.
-    if (PlacesRolesElsewhere(*config)) {
-      std::fprintf(stderr,
-                   "harness: %s: placement puts roles on other hosts, and `harness run` does not "
-                   "run across hosts yet; `harness hosts check %s` checks them\n",
-                   file->c_str(), file->c_str());
-      return kExitBadInput;
-    }
     if (Status s = CheckServerNames(*config, options->only_servers); !s) {
       std::fprintf(stderr, "harness: %s\n", s.error().message.c_str());
       return kExitBadInput;

@@ -33,7 +33,7 @@ struct ServerConfig {
   std::string name;
   std::filesystem::path dir;  // absolute, resolved against the config file's folder
   std::string build;          // shell command run in dir; empty: nothing to build
-  std::string run;            // shell command run in dir with PORT, DATABASE_URL, DB_POOL_SIZE
+  std::string run;  // shell command run in dir with PORT, HOST, DATABASE_URL, DB_POOL_SIZE
   // Extra environment. Values may name the harness's values as ${NAME} (kHarnessValues), so a
   // server that reads its DSN from another variable needs no wrapper.
   std::map<std::string, std::string> env;
@@ -46,11 +46,12 @@ struct ServerConfig {
   std::string host;  // where it runs: a key of `hosts` or kLocalHost; empty: placement.servers
 };
 
-// The values a server's env may name: ${DATABASE_URL}, ${PORT}, ${DB_POOL_SIZE}, and the DSN's
-// parts ${DB_HOST}, ${DB_PORT}, ${DB_USER}, ${DB_PASSWORD}, ${DB_NAME}.
-inline const std::vector<std::string> kHarnessValues = {"DATABASE_URL", "PORT",    "DB_POOL_SIZE",
-                                                        "DB_HOST",      "DB_PORT", "DB_USER",
-                                                        "DB_PASSWORD",  "DB_NAME"};
+// The values a server's env may name: ${DATABASE_URL}, ${PORT}, ${HOST} (the address to listen
+// on), ${DB_POOL_SIZE}, and the DSN's parts ${DB_HOST}, ${DB_PORT}, ${DB_USER}, ${DB_PASSWORD},
+// ${DB_NAME}.
+inline const std::vector<std::string> kHarnessValues = {"DATABASE_URL", "PORT",        "HOST",
+                                                        "DB_POOL_SIZE", "DB_HOST",     "DB_PORT",
+                                                        "DB_USER",      "DB_PASSWORD", "DB_NAME"};
 
 // What a scenario sends: oha's -m, -H and -d, and one URL, a pattern of URLs or a file of them.
 struct RequestSpec {

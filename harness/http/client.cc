@@ -38,12 +38,14 @@ std::string Describe(const beast::error_code& ec) {
 }  // namespace
 
 Result<std::vector<HttpResponse>> HttpExchange(int port, const std::vector<HttpRequest>& requests,
-                                               Duration timeout) {
+                                               Duration timeout, const std::string& address) {
   asio::io_context ioc;
   tcp::socket socket(ioc);
   beast::error_code ec;
-  socket.connect({asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
-  if (ec) return MakeError("connect to 127.0.0.1:{}: {}", port, ec.message());
+  auto ip = asio::ip::make_address(address, ec);
+  if (ec) return MakeError("not an IP address: '{}'", address);
+  socket.connect({ip, static_cast<unsigned short>(port)}, ec);
+  if (ec) return MakeError("connect to {}:{}: {}", UrlHost(address), port, ec.message());
   SetTimeouts(socket, timeout);
 
   std::vector<HttpResponse> responses;
@@ -53,7 +55,7 @@ Result<std::vector<HttpResponse>> HttpExchange(int port, const std::vector<HttpR
     req.method_string(r.method);
     req.target(r.target);
     req.version(11);
-    req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+    req.set(http::field::host, UrlHost(address) + ":" + std::to_string(port));
     req.set(http::field::user_agent, "bench-harness");
     req.keep_alive(r.keep_alive);
     for (const auto& [name, value] : r.headers) req.set(name, value);
@@ -87,8 +89,9 @@ Result<std::vector<HttpResponse>> HttpExchange(int port, const std::vector<HttpR
   return responses;
 }
 
-Result<HttpResponse> HttpFetch(int port, const HttpRequest& request, Duration timeout) {
-  auto responses = HttpExchange(port, {request}, timeout);
+Result<HttpResponse> HttpFetch(int port, const HttpRequest& request, Duration timeout,
+                               const std::string& address) {
+  auto responses = HttpExchange(port, {request}, timeout, address);
   if (!responses) return responses.error();
   return std::move(responses->front());
 }

@@ -1,5 +1,6 @@
 // A small HTTP/1.1 client (Boost.Beast) for checking servers, never for load: oha does that.
-// Every call is bounded by a timeout and talks to 127.0.0.1 only.
+// Every call is bounded by a timeout and talks to 127.0.0.1, or to the address of the host a
+// run placed the server on (README, "More than one machine").
 #pragma once
 
 #include <map>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "config/duration.h"
+#include "util/net.h"
 #include "util/result.h"
 
 namespace harness {
@@ -29,12 +31,14 @@ struct HttpResponse {
   bool has(const std::string& name) const { return headers.contains(name); }
 };
 
-// Sends the requests one after another on one connection to 127.0.0.1:port and reads each answer.
+// Sends the requests one after another on one connection to address:port and reads each answer.
 Result<std::vector<HttpResponse>> HttpExchange(int port, const std::vector<HttpRequest>& requests,
-                                               Duration timeout);
+                                               Duration timeout,
+                                               const std::string& address = kLoopback);
 
 // One request on a connection of its own.
-Result<HttpResponse> HttpFetch(int port, const HttpRequest& request, Duration timeout);
+Result<HttpResponse> HttpFetch(int port, const HttpRequest& request, Duration timeout,
+                               const std::string& address = kLoopback);
 
 // `count` GETs of `target` at once, each on its own connection; the status of each (0 when it
 // failed: refused, reset, timed out).

@@ -48,10 +48,10 @@ LoadSpec SpecOf(const Scenario& s) {
           s.rate,     s.latency_correction, s.request,     {}};
 }
 
-std::string UrlsFileText(const RequestSpec& request, int port) {
+std::string UrlsFileText(const RequestSpec& request, int port, const std::string& address) {
   std::string text;
   for (const std::string& path : request.paths) {
-    text += "http://127.0.0.1:" + std::to_string(port) + path + "\n";
+    text += "http://" + UrlHost(address) + ":" + std::to_string(port) + path + "\n";
   }
   return text;
 }
@@ -100,13 +100,15 @@ std::string ShellWord(const std::string& arg) {
 
 }  // namespace
 
-std::vector<std::string> OhaArguments(const LoadSpec& spec, int port) {
-  return Arguments(spec, "http://127.0.0.1:" + std::to_string(port), spec.urls_file.string());
+std::vector<std::string> OhaArguments(const LoadSpec& spec, int port, const std::string& address) {
+  return Arguments(spec, "http://" + UrlHost(address) + ":" + std::to_string(port),
+                   spec.urls_file.string());
 }
 
-std::string OhaCommandLine(const LoadSpec& spec) {
+std::string OhaCommandLine(const LoadSpec& spec, const std::string& host) {
   std::vector<std::string> words;
-  for (const std::string& arg : Arguments(spec, "http://127.0.0.1:$PORT", "$URLS_FILE")) {
+  for (const std::string& arg :
+       Arguments(spec, "http://" + UrlHost(host) + ":$PORT", "$URLS_FILE")) {
     words.push_back(ShellWord(arg));
   }
   return fmt::format("{}", fmt::join(words, " "));

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "load/figures.h"
+#include "util/net.h"
 #include "util/result.h"
 
 namespace harness {
@@ -32,16 +33,20 @@ struct LoadSpec {
 };
 LoadSpec SpecOf(const Scenario& scenario);
 
-// The file --urls-from-file reads for `request.paths` on `port`: a whole URL per line.
-std::string UrlsFileText(const RequestSpec& request, int port);
+// The file --urls-from-file reads for `request.paths` on address:port: a whole URL per line.
+std::string UrlsFileText(const RequestSpec& request, int port,
+                         const std::string& address = kLoopback);
 
-// oha's arguments for `spec` against http://127.0.0.1:port/ (JSON on stdout, no TUI, latency of
+// oha's arguments for `spec` against http://address:port/ (JSON on stdout, no TUI, latency of
 // successful responses apart, and with -z the requests in flight at the deadline waited for).
-std::vector<std::string> OhaArguments(const LoadSpec& spec, int port);
-// Exactly those arguments as a person would type them, with $PORT for the port, for reports:
+// `address`: 127.0.0.1, or the server's host when the run places it on one of its own.
+std::vector<std::string> OhaArguments(const LoadSpec& spec, int port,
+                                      const std::string& address = kLoopback);
+// Exactly those arguments as a person would type them, with $PORT for the port (and `host`:
+// $HOST across hosts), for reports:
 // "oha -n 50000 -c 10 --disable-keepalive --stats-success-breakdown --no-tui ...". What a
 // report prints is what ran.
-std::string OhaCommandLine(const LoadSpec& spec);
+std::string OhaCommandLine(const LoadSpec& spec, const std::string& host = kLoopback);
 
 // The figures of oha's --output-format json (duration, counts, rps, success rate, status codes,
 // errors, bytes per request, latency). `source` names the file in

@@ -84,20 +84,9 @@ class RemoteHosts : public ::testing::Test {
     return host ? std::move(*host) : nullptr;
   }
 
-  // What runs in the host's namespace besides its sshd (and, with `sessions`, sshd's
-  // per-connection processes), once it has all stopped or `timeout` has passed.
   std::vector<ProcInfo> LeftIn(const std::string& name, std::chrono::milliseconds timeout,
                                bool sessions = false) {
-    std::vector<ProcInfo> left;
-    for (auto deadline = Clock::now() + timeout;; std::this_thread::sleep_for(50ms)) {
-      left.clear();
-      auto pids = hosts_->Processes(name);
-      for (const ProcInfo& p : ProcessTable()) {
-        bool sshd = p.pid == hosts_->Sshd(name) || (sessions && p.comm == "sshd");
-        if (!sshd && std::find(pids.begin(), pids.end(), p.pid) != pids.end()) left.push_back(p);
-      }
-      if (left.empty() || Clock::now() >= deadline) return left;
-    }
+    return hosts_->Leftovers(name, timeout, sessions);
   }
 
   // A clone of the project at the commit before ours, its build the project's: a checkout that
@@ -337,22 +326,25 @@ TEST(HostsCheck, BadInputIsOneLineAndExitTwo) {
   fs::remove_all(dir);
 }
 
-// Until `harness run` places each role on its host, a plan across hosts is refused, never run
-// here instead.
-TEST(HostsCheck, RunRefusesAPlanAcrossHostsItCannotRunYet) {
+// A run whose host cannot be reached stops before anything starts, naming the host.
+TEST(HostsCheck, RunStopsAtAHostItCannotReachAndStartsNothing) {
   fs::path dir = TempDir("harness-hosts");
   fs::path file = dir / "bench.yaml";
   ASSERT_TRUE(WriteFileAtomic(file,
-                              "hosts: {db: {ssh: root@db, checkout: /srv}}\n"
+                              "hosts: {db: {ssh: root@127.0.0.1, port: 2, checkout: /srv}}\n"
                               "placement: {postgres: db}\n"
                               "servers: [{name: a, dir: " PROJECT_SOURCE_DIR
                               "/servers/axum, run: x}]\n"
-                              "scenarios: [{name: s, requests: 1}]\n"));
+                              "scenarios: [{name: s, requests: 1}]\n"
+                              "output: out\n"));
+  auto before = OurProcesses();
   CommandRun run = RunHarness({"run", file.string()});
   EXPECT_EQ(run.exit_code, 2) << run.output;
-  EXPECT_NE(run.output.find("placement puts roles on other hosts"), std::string::npos)
+  EXPECT_NE(run.output.find("harness: host db: the SSH connection was lost: ssh: connect to host "
+                            "127.0.0.1 port 2: Connection refused"),
+            std::string::npos)
       << run.output;
-  EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
+  EXPECT_EQ(OurProcesses(), before);
   fs::remove_all(dir);
 }
 

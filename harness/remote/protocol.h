@@ -8,10 +8,11 @@
 //
 // Paths are the host's, relative ones to the agent's checkout. Durations are milliseconds.
 //   hello        {protocol, commit, host, lease_ms} → {agent_pid, checkout, commit, workdir,
-//                cpus, environment}. The first request; the agent refuses every other before it,
-//                and refuses hello itself when its checkout is at another commit than `commit`
-//                (remote/checkout.h). With lease_ms > 0 the agent ends, stopping everything, when
-//                no line comes for that long while it is idle (a connection that died silently).
+//                cpus, online_cpus, environment}. The first request; the agent refuses every
+//                other before it, and refuses hello itself when its checkout is at another
+//                commit than `commit` (remote/checkout.h). With lease_ms > 0 the agent ends,
+//                stopping everything, when no line comes for that long while it is idle (a
+//                connection that died silently).
 //   ping         {} → {}
 //   spawn        {argv, cwd, env, output, error_output, stop_signal} → {pid}: under a supervisor
 //                (util/process.h); output defaults to /dev/null, never the protocol's stdout.
@@ -25,6 +26,7 @@
 //   write_file   {path, data, mode} → {}: data base64; mode (e.g. 0600 as 384) optional
 //   free_port    {address} → {port}
 //   port_in_use  {address, port} → {in_use}
+//   source_address {to} → {address}: the address this host's packets to `to` leave from
 //   tcp_rtt      {host, port, tries, timeout_ms} → {address, port, tries, median_ms, min_ms,
 //                max_ms}
 //   cluster_up   {listen, clients, password, max_connections, cpu_list, setup, keep} → {port,

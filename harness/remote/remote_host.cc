@@ -70,6 +70,7 @@ Result<std::unique_ptr<RemoteHost>> RemoteHost::Greet(std::unique_ptr<RemoteHost
   host->agent_pid_ = hello->value("agent_pid", -1);
   host->workdir_ = hello->value("workdir", "");
   host->cpus_ = hello->value("cpus", "");
+  host->online_cpus_ = hello->value("online_cpus", 0);
   host->environment_ = EnvironmentFromJson(hello->value("environment", Json::object()));
   host->connection_->KeepAlive(options.lease / 3);
   return host;
@@ -163,6 +164,12 @@ Result<bool> RemoteHost::PortInUse(const std::string& address, int port) {
   auto answer = Call("port_in_use", {{"address", address}, {"port", port}}, kQuick);
   if (!answer) return answer.error();
   return answer->value("in_use", false);
+}
+
+Result<std::string> RemoteHost::SourceAddress(const std::string& to) {
+  auto answer = Call("source_address", {{"to", to}}, kQuick);
+  if (!answer) return answer.error();
+  return answer->value("address", "");
 }
 
 Result<RttStats> RemoteHost::TcpRtt(const std::string& host, int port, int tries) {

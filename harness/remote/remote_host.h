@@ -89,7 +89,9 @@ class RemoteHost {
 
   const std::string& name() const { return name_; }
   const Environment& environment() const { return environment_; }  // cores: CPUs it may use
-  const std::string& cpus() const { return cpus_; }        // the CPUs its processes may use: "0-3"
+  const std::string& cpus() const { return cpus_; }  // the CPUs its processes may use: "0-3"
+  // The CPUs its kernel runs (a machine-wide CPU percentage is of these: 100 = one of them).
+  int online_cpus() const { return online_cpus_; }
   const std::string& workdir() const { return workdir_; }  // private to this session
   pid_t agent_pid() const { return agent_pid_; }
   pid_t transport_pid() const { return connection_->pid(); }  // ssh's (or the local agent's)
@@ -115,6 +117,8 @@ class RemoteHost {
 
   Result<int> FreePort(const std::string& address);
   Result<bool> PortInUse(const std::string& address, int port);
+  // The address this host's packets to `to` leave from: how `to` sees it (for pg_hba).
+  Result<std::string> SourceAddress(const std::string& to);
   // From this host to host:port (another host's sshd, say): see remote/tcp_rtt.h.
   Result<RttStats> TcpRtt(const std::string& host, int port, int tries = 20);
 
@@ -136,6 +140,7 @@ class RemoteHost {
   std::unique_ptr<AgentConnection> connection_;
   Environment environment_;
   std::string cpus_;
+  int online_cpus_ = 0;
   std::string workdir_;
   pid_t agent_pid_ = -1;
 };

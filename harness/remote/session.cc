@@ -93,6 +93,13 @@ Result<Json> AgentSession::Dispatch(const std::string& op, const Json& request) 
     if (!address) return address.error();
     return Json{{"in_use", PortInUse(*address, request.at("port").get<int>())}};
   }
+  if (op == "source_address") {
+    auto to = ResolveAddress(request.at("to").get<std::string>());
+    if (!to) return to.error();
+    auto from = SourceAddressTowards(*to);
+    if (!from) return from.error();
+    return Json{{"address", *from}};
+  }
   if (op == "tcp_rtt") {
     auto rtt =
         MeasureTcpRtt(request.at("host").get<std::string>(), request.at("port").get<int>(),
@@ -129,9 +136,13 @@ Result<Json> AgentSession::Hello(const Json& request) {
   Environment env = CollectHostEnvironment(checkout_);
   env.cores = AllowedCpuCount();  // what the processes it starts may use
   if (auto oha = CheckOhaVersion()) env.versions["oha"] = *oha;
-  return Json{{"agent_pid", getpid()}, {"checkout", checkout_.string()},
-              {"commit", *at},         {"workdir", workdir_.string()},
-              {"cpus", AllowedCpus()}, {"environment", EnvironmentToJson(env)}};
+  return Json{{"agent_pid", getpid()},
+              {"checkout", checkout_.string()},
+              {"commit", *at},
+              {"workdir", workdir_.string()},
+              {"cpus", AllowedCpus()},
+              {"online_cpus", std::max(sysconf(_SC_NPROCESSORS_ONLN), 1L)},
+              {"environment", EnvironmentToJson(env)}};
 }
 
 Result<Json> AgentSession::Spawn(const Json& request) {

@@ -8,6 +8,7 @@
 #include "report/ceilings.h"
 #include "report/cpu_shares.h"
 #include "report/format.h"
+#include "report/hosts.h"
 #include "report/scenario.h"
 #include "report/select.h"
 #include "report/sweep.h"
@@ -27,6 +28,8 @@ std::string RenderContext(const RunResults& results) {
   if (!results.started_at.empty()) {
     parts.push_back("Started " + EscapeMarkdown(results.started_at));
   }
+  // Across hosts the machine figures here are the controller's; each host's are under Hosts.
+  if (!results.hosts.empty()) parts.push_back("across the hosts below; controller");
   if (!env.cpu_model.empty()) parts.push_back(EscapeMarkdown(env.cpu_model));
   if (env.cores > 0) parts.push_back(fmt::format("{} cores", env.cores));
   if (!env.kernel.empty()) {
@@ -174,8 +177,9 @@ std::string RenderScenarioTables(const RunResults& results) {
 
 std::string RenderMarkdown(const RunResults& results, const std::vector<PlotLink>& plots) {
   std::string out = RenderContext(results) + RenderScenarioTables(results) + RenderCost(results) +
-                    RenderCpuShares(results) + RenderCeilings(results) + RenderSweeps(results) +
-                    RenderPlots(plots) + RenderServers(results) + RenderWarnings(results);
+                    RenderHosts(results) + RenderCpuShares(results) + RenderCeilings(results) +
+                    RenderSweeps(results) + RenderPlots(plots) + RenderServers(results) +
+                    RenderWarnings(results);
   // One trailing newline, however the last section ended.
   while (out.ends_with("\n\n")) out.pop_back();
   return out;

@@ -81,8 +81,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     Measurement, server, scenario, repetition, level, duration_s, requests, successes, rps,
     offered_rps, concurrency, success_rate, status_codes, errors, bytes_per_request, latency,
     schedule_s, unsent, backlog_ms, in_system, saturated, server_usage, postgres_usage, oha_usage,
-    machine_usage, server_cpu_s_per_1k, postgres_cpu_s_per_1k, oha_cpu_s_per_1k, valid, warnings,
-    raw_oha, raw_samples)
+    machine_usage, host_usage, server_cpu_s_per_1k, postgres_cpu_s_per_1k, oha_cpu_s_per_1k, valid,
+    warnings, raw_oha, raw_samples)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Ceiling, kind, scenario, repetition, rps, requests,
                                                 latency, bytes_per_request, target_usage,
                                                 postgres_usage, oha_usage, machine_usage, command,
@@ -96,12 +96,16 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerOutcome, name, ok, verdict
                                                 description)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Environment, cpu_model, cores, kernel, hostname,
                                                 versions, git_sha, git_dirty)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostRecord, name, ssh, address, roles, environment,
+                                                online_cpus)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoundTrip, between, from, to, tries, median_ms,
+                                                min_ms, max_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunResults, schema_version, partial, started_at,
                                                 finished_at, config_file, config_text, baseline,
                                                 scenarios, scenario_commands, fingerprint,
                                                 data_checksum, method, environment, abort_reason,
                                                 harness_cpu_pct, servers, measurements, ceilings,
-                                                sweep_rates, server_orders)
+                                                sweep_rates, server_orders, hosts, round_trips)
 
 namespace {
 

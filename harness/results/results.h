@@ -31,7 +31,10 @@ struct Measurement : LoadFigures {
   Usage server_usage;
   Usage postgres_usage;
   Usage oha_usage;      // the load generator
-  Usage machine_usage;  // every core, from /proc/stat: 100 = one core (see Environment::cores)
+  Usage machine_usage;  // every core, from /proc/stat: 100 = one core (see Environment::cores);
+                        // across hosts, the server's host
+  // Across hosts (RunResults::hosts), each host's machine, by host name: 100 = one of its cores.
+  std::map<std::string, Usage> host_usage;
   // CPU-seconds per 1,000 successful requests. CPU percentages above are CPU-seconds over oha's
   // own measured duration, not the sampler's window, which also spans oha's start and exit.
   double server_cpu_s_per_1k = 0;
@@ -131,6 +134,29 @@ struct Environment {
   bool git_dirty = false;
 };
 
+// A machine of a run whose bench.yaml places roles on hosts of their own (README, "More than
+// one machine"); "local" is the controller's. Never a secret: no key, no password.
+struct HostRecord {
+  std::string name;
+  std::string ssh;                 // the destination; empty for local
+  std::string address;             // where the other hosts reached it
+  std::vector<std::string> roles;  // "load", "postgres", "server:NAME"
+  Environment environment;         // cores: the CPUs its processes could use
+  int online_cpus = 0;             // its kernel's: host_usage is of these (100 = one of them)
+};
+
+// The TCP round trip between the hosts of two roles, measured before the first server: it
+// bounds what a pool can do (pool size / round trip queries per second, at best).
+struct RoundTrip {
+  std::string between;  // "load a <-> server b"
+  std::string from;     // the host it was measured from
+  std::string to;       // address:port it connected to
+  int tries = 0;
+  double median_ms = 0;
+  double min_ms = 0;
+  double max_ms = 0;
+};
+
 struct RunResults {
   int schema_version = kResultsSchemaVersion;
   bool partial = true;      // until the run finishes
@@ -159,6 +185,10 @@ struct RunResults {
   // ...) so that drift within a repetition does not always land on the same server. The
   // saturation pass of the sweeps runs its rounds in the same orders.
   std::vector<std::vector<std::string>> server_orders;
+  // Across hosts only: every host and its environment (`environment` above is the
+  // controller's), and the round trips between the roles' hosts.
+  std::vector<HostRecord> hosts;
+  std::vector<RoundTrip> round_trips;
 };
 
 std::string ToJson(const RunResults& results);

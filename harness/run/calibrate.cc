@@ -100,7 +100,11 @@ Ceiling HttpCeiling(const Config& config, const CalibrationInputs& in, const Sce
                            file, std::max(4, scenario.concurrency + 4));
   auto port = FreePort();
   if (!port) return fail(port.error().message);
-  LaunchOptions launch{*port, "", config.db_pool_size, config.pinning.server,
+  LaunchOptions launch{*port,
+                       kLoopback,
+                       "",
+                       config.db_pool_size,
+                       config.pinning.server,
                        in.run_dir / "logs" / "calibration.log"};
   auto process = ServerProcess::Start(target, launch);
   if (!process) return fail(process.error().message);

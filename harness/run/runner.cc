@@ -12,18 +12,17 @@
 #include "load/open_loop.h"
 #include "plots/plots.h"
 #include "postgres/database.h"
-#include "postgres/provision.h"
 #include "report/markdown.h"
 #include "results/environment.h"
 #include "results/results.h"
 #include "run/calibrate.h"
 #include "run/measure.h"
 #include "run/progress.h"
+#include "run/roles.h"
 #include "run/sweep_plan.h"
 #include "sampling/sampler.h"
 #include "servers/contract.h"
 #include "servers/expect.h"
-#include "servers/server_process.h"
 #include "util/exit_code.h"
 #include "util/files.h"
 #include "util/interrupt.h"
@@ -84,15 +83,14 @@ class Run {
   struct Visit {
     const ServerConfig& server;
     ServerOutcome& outcome;
-    ServerProcess& process;
-    const MeasureTarget& target;
+    StartedServer& process;
     int rep;
   };
   using Steps = std::function<bool(const Visit&)>;
   // Starts the server (building and verifying it on its first visit), runs `steps`, stops it.
   // False when the server failed or the run must stop.
   bool VisitServer(size_t index, int rep, const Steps& steps);
-  bool Verify(ServerOutcome& outcome, ServerProcess& process);
+  bool Verify(ServerOutcome& outcome, StartedServer& process);
   // The scenarios of one repetition; the sweeps at the rates the saturation pass fixed.
   bool Scenarios(const Visit& visit);
   bool SweepLevels(const Visit& visit, const Scenario& scenario);
@@ -111,8 +109,9 @@ class Run {
   void Save();
   void Fail(ServerOutcome& outcome, ServerVerdict verdict, const std::string& why,
             const std::string& log_tail = "");
-  // Postgres is shared by every server: when it dies the run stops cleanly, blaming no server
-  // (see README, Reliability). True when the run must stop for any reason.
+  // Postgres is shared by every server: when it dies, or a host's connection is lost, the run
+  // stops cleanly, blaming no server (see README, Reliability). True when the run must stop for
+  // any reason.
   bool Stopping();
 
   const Config& config_;
@@ -121,9 +120,8 @@ class Run {
   std::vector<const ServerConfig*> servers_;  // parallel to results_.servers
   std::vector<bool> started_before_;          // per server: built and verified already
   fs::path dir_;
-  Database db_;
+  std::unique_ptr<Roles> roles_;  // where Postgres, the servers and the load run
   std::string dsn_;
-  pid_t postgres_pid_ = -1;
   std::map<std::string, std::string> bodies_;  // what each scenario's HTTP ceiling serves
   std::unique_ptr<Progress> progress_ = std::make_unique<Progress>();
   double harness_cpu_s_ = 0, measured_wall_s_ = 0;
@@ -138,8 +136,9 @@ RunOutcome Run::Go() {
 }
 
 std::optional<int> Run::Preflight() {
+  // Across hosts, oha runs on the load host, whose agent reports its version.
   auto oha = CheckOhaVersion();
-  if (!oha) {
+  if (!oha && config_.placement.load == kLocalHost) {
     std::fprintf(stderr, "harness: %s\n", oha.error().message.c_str());
     return kExitBadInput;
   }
@@ -147,10 +146,13 @@ std::optional<int> Run::Preflight() {
   results_.config_file = config_.file.string();
   results_.config_text = RedactDsn(config_.text);  // postgres.dsn may hold a password
   results_.baseline = config_.baseline;
-  results_.environment = CollectEnvironment(config_, *oha);
+  results_.environment =
+      CollectEnvironment(config_, oha.value_or("on host " + config_.placement.load));
+  // Across hosts oha targets the server's host; on one machine, 127.0.0.1.
+  const std::string host = PlacesRolesElsewhere(config_) ? "$HOST" : kLoopback;
   for (const Scenario& s : config_.scenarios) {
     results_.scenarios.push_back(s.name);
-    results_.scenario_commands[s.name] = OhaCommandLine(SpecOf(s));
+    results_.scenario_commands[s.name] = OhaCommandLine(SpecOf(s), host);
   }
   results_.method = MethodOf(config_, results_.environment, results_.scenario_commands);
   results_.fingerprint = Fingerprint(results_.method);
@@ -181,15 +183,14 @@ std::optional<int> Run::SetUp() {
   dir_ = NewRunDir(config_.output, results_.environment.git_sha);
   progress_->Log("harness: run directory " + dir_.string());
   Save();
-  auto db = ProvisionDatabase(config_.postgres, config_.pinning.postgres);
-  if (!db) {
-    std::fprintf(stderr, "harness: %s\n", db.error().message.c_str());
+  roles_ = MakeRoles(config_, servers_);
+  if (Status up = roles_->SetUp(results_, *progress_); !up) {
+    std::fprintf(stderr, "harness: %s\n", up.error().message.c_str());
+    results_.abort_reason = up.error().message;
     Save();
     return kExitBadInput;
   }
-  db_ = std::move(*db);
-  dsn_ = db_.dsn;
-  if (db_.cluster) postgres_pid_ = db_.cluster->postmaster_pid();
+  dsn_ = roles_->dsn();
   progress_->Log("harness: postgres ready at " + RedactDsn(dsn_));
   auto checksum = DataChecksum(dsn_);
   if (!checksum) {
@@ -259,9 +260,13 @@ void Run::SaturationPass() {
 
 void Run::Repetitions() {
   for (int rep = 1; rep <= config_.repetitions && !Stopping(); ++rep) {
-    auto ceilings = MeasureCeilings(
-        config_, {dsn_, postgres_pid_, bodies_, dir_, rep, results_.environment.cores}, *progress_);
-    results_.ceilings.insert(results_.ceilings.end(), ceilings.begin(), ceilings.end());
+    // The ceilings are one machine's: across hosts there is none to measure.
+    if (roles_->OneMachine()) {
+      auto ceilings = MeasureCeilings(
+          config_, {dsn_, roles_->postgres_pid(), bodies_, dir_, rep, results_.environment.cores},
+          *progress_);
+      results_.ceilings.insert(results_.ceilings.end(), ceilings.begin(), ceilings.end());
+    }
     std::vector<std::string>& order = results_.server_orders.emplace_back();
     for (size_t i : Rotation(rep)) order.push_back(servers_[i]->name);
     Save();
@@ -322,11 +327,9 @@ bool Run::Stopping() {
   if (Interrupted()) return true;
   if (!results_.abort_reason.empty()) return true;
   if (dsn_.empty()) return false;  // before the database
-  bool alive = db_.cluster ? ProcessAlive(postgres_pid_)
-                           : WaitUntilAccepting(dsn_, std::chrono::seconds(2)).ok();
+  Status alive = roles_->Alive();
   if (!alive) {
-    results_.abort_reason = "postgres died; the run stopped";
-    if (db_.cluster) results_.abort_reason += ": " + db_.cluster->LogTail(2);
+    results_.abort_reason = alive.error().message;
     progress_->Log("harness: " + results_.abort_reason);
   }
   return !alive;
@@ -351,36 +354,27 @@ bool Run::VisitServer(size_t index, int rep, const Steps& steps) {
   fs::path log = dir_ / "logs" / (server.name + ".log");
   if (first && options_.build) {
     progress_->Log("  building");
-    if (Status built = BuildServer(server, log); !built) {
+    if (Status built = roles_->Build(server, log); !built) {
       Fail(outcome, ServerVerdict::kBuildFailed, built.error().message, TailLines(log, 10));
       return false;
     }
   }
-  auto port = server.port ? Result<int>(*server.port) : FreePort();
-  if (!port) {
-    Fail(outcome, ServerVerdict::kStartFailed, port.error().message);
+  auto started = roles_->Start(server, log);
+  if (!started) {
+    Fail(outcome, ServerVerdict::kStartFailed, started.error().message);
     return false;
   }
-  LaunchOptions launch{*port, dsn_, config_.db_pool_size, config_.pinning.server, log};
-  auto process = ServerProcess::Start(server, launch);
-  if (!process) {
-    Fail(outcome, ServerVerdict::kStartFailed, process.error().message);
-    return false;
-  }
+  StartedServer& process = **started;
   bool ok = true;
-  if (Status ready = process->WaitReady(); !ready) {
+  if (Status ready = process.WaitReady(); !ready) {
     Fail(outcome,
-         process->last_status() >= 500 ? ServerVerdict::kServerErrors : ServerVerdict::kNeverReady,
-         ready.error().message, process->LogTail(10));
+         process.last_status() >= 500 ? ServerVerdict::kServerErrors : ServerVerdict::kNeverReady,
+         ready.error().message, process.LogTail(10));
     ok = false;
   }
-  if (ok && first) ok = Verify(outcome, *process);
-  if (ok) {
-    MeasureTarget target{process->port(),         process->pid(),      postgres_pid_,
-                         config_.sample_interval, config_.pinning.oha, results_.environment.cores};
-    ok = steps({server, outcome, *process, target, rep});
-  }
-  StopOutcome stop = process->Stop(kStopGrace);
+  if (ok && first) ok = Verify(outcome, process);
+  if (ok) ok = steps({server, outcome, process, rep});
+  StopOutcome stop = process.Stop(kStopGrace);
   if (!stop.all_gone && outcome.ok) {
     Fail(outcome, ServerVerdict::kDidNotStop,
          "processes of the server survived SIGTERM and SIGKILL");
@@ -390,13 +384,14 @@ bool Run::VisitServer(size_t index, int rep, const Steps& steps) {
 
 // Every scenario's answers against its expectation (the contract's when it declares none), then
 // the queries one request causes.
-bool Run::Verify(ServerOutcome& outcome, ServerProcess& process) {
-  outcome.idle_rss_mib = TreeRssMib(process.pid());
+bool Run::Verify(ServerOutcome& outcome, StartedServer& process) {
+  outcome.idle_rss_mib = process.TreeRssMib();
   int checked = 0;
   std::vector<std::string> uncounted;
   for (const Scenario& scenario : config_.scenarios) {
     Expectation expect = scenario.expect.value_or(ContractExpectation());
-    ScenarioVerification v = VerifyScenario(process.port(), dsn_, scenario, expect);
+    ScenarioVerification v =
+        VerifyScenario(process.port(), dsn_, scenario, expect, process.address());
     checked += v.checked;
     if (!v.answers) {
       outcome.verification = v.answers.error().message;
@@ -443,7 +438,7 @@ bool Run::WarmUp(const Visit& visit, const Scenario& scenario) {
     Fail(visit.outcome, ServerVerdict::kLoadFailed, s.error().message);
     return false;
   }
-  if (Status s = harness::WarmUp(warm, visit.target, raw); !s) {
+  if (Status s = roles_->WarmUp(warm, visit.process, raw); !s) {
     if (!Interrupted())
       Fail(visit.outcome, ServerVerdict::kLoadFailed, "warm-up: " + s.error().message);
     return false;
@@ -454,7 +449,8 @@ bool Run::WarmUp(const Visit& visit, const Scenario& scenario) {
 Status Run::WithUrls(const Visit& visit, const Scenario& scenario, LoadSpec& spec) {
   if (scenario.request.paths.empty()) return OkStatus();
   spec.urls_file = dir_ / "raw" / visit.server.name / (scenario.name + ".urls");
-  return WriteFileAtomic(spec.urls_file, UrlsFileText(scenario.request, visit.process.port()));
+  return WriteFileAtomic(spec.urls_file, UrlsFileText(scenario.request, visit.process.port(),
+                                                      visit.process.address()));
 }
 
 // Open loop at the rates fixed by the saturation pass, with latency correction. A point whose
@@ -483,7 +479,7 @@ std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& 
   auto wall_before = Clock::now();
   LoadSpec concrete = spec;
   Status urls = WithUrls(visit, scenario, concrete);
-  auto m = urls ? Measure(concrete, visit.target, {dir_, name, stem}, *progress_)
+  auto m = urls ? roles_->Measure(concrete, visit.process, {dir_, name, stem}, *progress_)
                 : Result<Measurement>(urls.error());
   harness_cpu_s_ += HarnessCpuSeconds() - cpu_before;
   measured_wall_s_ += std::chrono::duration<double>(Clock::now() - wall_before).count();
@@ -503,7 +499,8 @@ std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& 
   if (m->saturated && !level.fixed()) m->valid = false;
   if (Stopping()) {
     m->valid = false;
-    m->warnings.push_back("postgres died during the measurement");
+    m->warnings.push_back(results_.abort_reason.empty() ? "interrupted during the measurement"
+                                                        : results_.abort_reason);
     results_.measurements.push_back(*m);
     return std::nullopt;
   }

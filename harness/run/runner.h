@@ -1,4 +1,5 @@
-// harness run: the whole comparison. Postgres up and seeded once; then, repetition by repetition,
+// harness run: the whole comparison, each role where bench.yaml places it (run/roles.h: this
+// machine, or hosts over SSH). Postgres up and seeded once; then, repetition by repetition,
 // the machine's ceilings (run/calibrate.h) and, server by server (interleaved, so drift of the
 // machine spreads over all of them): build, start, wait until ready, verify the response against
 // the contract, count-check it through pg_stat_statements, warm up, measure every scenario, stop. A

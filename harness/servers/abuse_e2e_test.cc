@@ -228,7 +228,8 @@ class CppBeastAbuse : public testing::Test {
       setup_error_ = port.error().message;
       return;
     }
-    auto server = ServerProcess::Start(config, {*port, cluster_->dsn(), 5, "", *log_dir_ / "log"});
+    auto server =
+        ServerProcess::Start(config, {*port, kLoopback, cluster_->dsn(), 5, "", *log_dir_ / "log"});
     if (!server) {
       setup_error_ = server.error().message;
       return;

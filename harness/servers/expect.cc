@@ -207,12 +207,12 @@ Status CheckAnswer(const HttpResponse& response, const Expectation& expect, cons
 }
 
 Status CheckQueryCounts(int port, const std::string& dsn, const std::vector<Sample>& samples,
-                        const QueryExpectation& expect, int requests) {
+                        const QueryExpectation& expect, int requests, const std::string& address) {
   if (!expect.count || samples.empty()) return OkStatus();
   if (Status s = ResetQueryCounts(dsn); !s) return s;
   std::vector<HttpRequest> batch;
   for (int i = 0; i < requests; ++i) batch.push_back(samples[i % samples.size()].request);
-  auto responses = HttpExchange(port, batch, 10s);
+  auto responses = HttpExchange(port, batch, 10s, address);
   if (!responses) return MakeError("expect.queries: {}", responses.error().message);
   // The statistics land when each statement ends, which may trail the HTTP answer slightly.
   long long want = static_cast<long long>(*expect.count) * requests;
@@ -239,7 +239,7 @@ Status CheckQueryCounts(int port, const std::string& dsn, const std::vector<Samp
 }
 
 ScenarioVerification VerifyScenario(int port, const std::string& dsn, const Scenario& scenario,
-                                    const Expectation& expect) {
+                                    const Expectation& expect, const std::string& address) {
   constexpr int kCountedRequests = 20;
   ScenarioVerification v;
   auto prefix = [&](const Status& s) -> Status {
@@ -257,7 +257,7 @@ ScenarioVerification VerifyScenario(int port, const std::string& dsn, const Scen
       v.answers = prefix(want.error());
       return v;
     }
-    auto response = HttpFetch(port, sample.request, 10s);
+    auto response = HttpFetch(port, sample.request, 10s, address);
     Status checked = response ? CheckAnswer(*response, expect, sample, *want)
                               : MakeError("{}: {}", Describe(sample), response.error().message);
     if (!checked) {
@@ -266,7 +266,8 @@ ScenarioVerification VerifyScenario(int port, const std::string& dsn, const Scen
     }
     ++v.checked;
   }
-  v.counts = prefix(CheckQueryCounts(port, dsn, *samples, expect.queries, kCountedRequests));
+  v.counts =
+      prefix(CheckQueryCounts(port, dsn, *samples, expect.queries, kCountedRequests, address));
   return v;
 }
 

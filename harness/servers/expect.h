@@ -46,8 +46,10 @@ Status CheckAnswer(const HttpResponse& response, const Expectation& expect, cons
 // Sends `requests` requests (cycling through `samples`) on one keep-alive connection and checks
 // in pg_stat_statements that they caused expect.queries.count executions each of the
 // statements it matches (and the rows it asks for). Nothing to check without a count.
+// `address`: where the server listens (127.0.0.1 unless placed on a host of its own).
 Status CheckQueryCounts(int port, const std::string& dsn, const std::vector<Sample>& samples,
-                        const QueryExpectation& expect, int requests);
+                        const QueryExpectation& expect, int requests,
+                        const std::string& address = kLoopback);
 
 // Every sample of a scenario, then its query count. On failure the verdict says which:
 // "wrong response" or "query count mismatch"; `checked` how many answers were compared.
@@ -57,6 +59,7 @@ struct ScenarioVerification {
   int checked = 0;
 };
 ScenarioVerification VerifyScenario(int port, const std::string& dsn, const Scenario& scenario,
-                                    const Expectation& expect);
+                                    const Expectation& expect,
+                                    const std::string& address = kLoopback);
 
 }  // namespace harness

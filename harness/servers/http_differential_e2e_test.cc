@@ -307,7 +307,8 @@ class HttpDifferential : public testing::Test {
       setup_error_ = port.error().message;
       return nullptr;
     }
-    auto server = ServerProcess::Start(config, {*port, cluster_->dsn(), 5, "", *log_dir_ / name});
+    auto server =
+        ServerProcess::Start(config, {*port, kLoopback, cluster_->dsn(), 5, "", *log_dir_ / name});
     if (!server) {
       setup_error_ = name + ": " + server.error().message;
       return nullptr;

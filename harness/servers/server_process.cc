@@ -34,23 +34,14 @@ Status BuildServer(const ServerConfig& server, const std::filesystem::path& log)
   return OkStatus();
 }
 
-Result<ServerProcess> ServerProcess::Start(const ServerConfig& server,
-                                           const LaunchOptions& options) {
-  if (PortInUse(options.port)) {
-    return MakeError("{}: port {} on 127.0.0.1 is already in use", server.name, options.port);
-  }
-  SpawnOptions spawn;
-  spawn.argv = ShellCommand(server.run);
-  if (!options.cpu_list.empty()) {
-    spawn.argv.insert(spawn.argv.begin(), {"taskset", "-c", options.cpu_list});
-  }
-  spawn.cwd = server.dir;
-  spawn.output = options.log;
-  // The contract's three variables are always set; the DSN's parts only where env names them.
+Result<std::map<std::string, std::string>> ServerEnvironment(const ServerConfig& server,
+                                                             const LaunchOptions& options) {
+  // The contract's variables are always set; the DSN's parts only where env names them.
   std::map<std::string, std::string> values = {{"PORT", std::to_string(options.port)},
+                                               {"HOST", options.address},
                                                {"DATABASE_URL", options.database_url},
                                                {"DB_POOL_SIZE", std::to_string(options.pool_size)}};
-  spawn.env = values;
+  std::map<std::string, std::string> env = values;
   if (!options.database_url.empty()) {
     auto dsn = ParseDsn(options.database_url);
     if (!dsn) return MakeError("{}: {}", server.name, dsn.error().message);
@@ -60,7 +51,25 @@ Result<ServerProcess> ServerProcess::Start(const ServerConfig& server,
                    {"DB_PASSWORD", dsn->password},
                    {"DB_NAME", dsn->dbname}});
   }
-  for (const auto& [name, value] : server.env) spawn.env[name] = ExpandHarnessValues(value, values);
+  for (const auto& [name, value] : server.env) env[name] = ExpandHarnessValues(value, values);
+  return env;
+}
+
+Result<ServerProcess> ServerProcess::Start(const ServerConfig& server,
+                                           const LaunchOptions& options) {
+  if (PortInUse(options.port)) {
+    return MakeError("{}: port {} on 127.0.0.1 is already in use", server.name, options.port);
+  }
+  auto env = ServerEnvironment(server, options);
+  if (!env) return env.error();
+  SpawnOptions spawn;
+  spawn.argv = ShellCommand(server.run);
+  if (!options.cpu_list.empty()) {
+    spawn.argv.insert(spawn.argv.begin(), {"taskset", "-c", options.cpu_list});
+  }
+  spawn.cwd = server.dir;
+  spawn.output = options.log;
+  spawn.env = std::move(*env);
   auto process = Process::Spawn(spawn);
   if (!process) return MakeError("{}: start: {}", server.name, process.error().message);
   ServerProcess started(server.name, server.ready, options, std::move(*process));

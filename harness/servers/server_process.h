@@ -1,5 +1,6 @@
 // One server under test as a process: built with its bench.yaml build command, started with the
-// contract's environment (PORT, DATABASE_URL, DB_POOL_SIZE), waited on until it answers, stopped.
+// contract's environment (PORT, HOST, DATABASE_URL, DB_POOL_SIZE), waited on until it answers,
+// stopped.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "util/net.h"
 #include "util/process.h"
 #include "util/result.h"
 
@@ -19,6 +21,7 @@ Status BuildServer(const ServerConfig& server, const std::filesystem::path& log)
 
 struct LaunchOptions {
   int port = 0;
+  std::string address = kLoopback;  // HOST: where it listens
   std::string database_url;
   int pool_size = 5;
   std::string cpu_list;       // taskset -c; empty: not pinned
@@ -30,6 +33,12 @@ struct StopOutcome {
   bool needed_kill = false;           // SIGTERM was not enough within the grace period
   bool all_gone = true;
 };
+
+// The environment a server starts with: the contract's PORT, HOST, DATABASE_URL and
+// DB_POOL_SIZE, then bench.yaml's `env` with the harness's values expanded by name (${PORT},
+// ${DB_HOST}, ...). The same wherever the server runs.
+Result<std::map<std::string, std::string>> ServerEnvironment(const ServerConfig& server,
+                                                             const LaunchOptions& options);
 
 class ServerProcess {
  public:

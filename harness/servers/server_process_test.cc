@@ -29,7 +29,7 @@ TEST(ServerProcessTest, AFixedPortMustBeHeldByTheServer) {
   auto port = FreePort();
   ASSERT_TRUE(port);
   ServerConfig server = FixedPortServer(*port, "exec sleep 30");  // listens on nothing
-  LaunchOptions launch{*port, "", 5, "", server.dir / "server.log"};
+  LaunchOptions launch{*port, kLoopback, "", 5, "", server.dir / "server.log"};
   auto process = ServerProcess::Start(server, launch);
   ASSERT_TRUE(process) << process.error().message;
   // Only now, after the harness found the port free, does something else take it.
@@ -56,7 +56,7 @@ TEST(ServerProcessTest, AFixedPortMustBeHeldByTheServer) {
   // And one that does listen there is ready.
   ServerConfig real = FixedPortServer(
       *port, "exec python3 -m http.server --bind 127.0.0.1 " + std::to_string(*port));
-  auto good = ServerProcess::Start(real, {*port, "", 5, "", real.dir / "server.log"});
+  auto good = ServerProcess::Start(real, {*port, kLoopback, "", 5, "", real.dir / "server.log"});
   ASSERT_TRUE(good) << good.error().message;
   Status ok = good->WaitReady();
   EXPECT_TRUE(ok) << ok.error().message;

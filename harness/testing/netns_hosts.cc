@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <thread>
@@ -116,6 +117,22 @@ std::vector<pid_t> NetnsHosts::Processes(const std::string& name) const {
 pid_t NetnsHosts::Sshd(const std::string& name) const {
   auto text = ReadFile(dir_ / ("sshd-" + name + ".pid"));
   return text ? std::atoi(text->c_str()) : -1;
+}
+
+std::vector<ProcInfo> NetnsHosts::Leftovers(const std::string& name,
+                                            std::chrono::milliseconds timeout,
+                                            bool sessions) const {
+  std::vector<ProcInfo> left;
+  for (auto deadline = std::chrono::steady_clock::now() + timeout;;
+       std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
+    left.clear();
+    auto pids = Processes(name);
+    for (const ProcInfo& p : ProcessTable()) {
+      bool sshd = p.pid == Sshd(name) || (sessions && p.comm == "sshd");
+      if (!sshd && std::find(pids.begin(), pids.end(), p.pid) != pids.end()) left.push_back(p);
+    }
+    if (left.empty() || std::chrono::steady_clock::now() >= deadline) return left;
+  }
 }
 
 std::string NetNsOf(pid_t pid) {

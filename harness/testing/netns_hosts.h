@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "testing/live.h"
 
 namespace harness {
 
@@ -38,6 +40,10 @@ class NetnsHosts {
   std::vector<pid_t> Processes(const std::string& name) const;
   // The host's sshd, the one process that belongs there before and after a test.
   pid_t Sshd(const std::string& name) const;
+  // What runs in the host's namespace besides its sshd (and, with `sessions`, sshd's
+  // per-connection processes), once it has all stopped or `timeout` has passed.
+  std::vector<ProcInfo> Leftovers(const std::string& name, std::chrono::milliseconds timeout,
+                                  bool sessions = false) const;
 
  private:
   explicit NetnsHosts(std::filesystem::path dir) : dir_(std::move(dir)) {}

@@ -159,6 +159,32 @@ Result<std::string> ResolveAddress(const std::string& name) {
   return std::string(text);
 }
 
+std::string UrlHost(const std::string& address) {
+  return address.find(':') == std::string::npos ? address : "[" + address + "]";
+}
+
+Result<std::string> SourceAddressTowards(const std::string& address) {
+  SocketAddress to = Literal(address, 9);  // any port: nothing is sent
+  if (to.family == AF_UNSPEC) return MakeError("not an IP address: '{}'", address);
+  int fd = socket(to.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return MakeError("socket: {}", std::strerror(errno));
+  SocketAddress from;
+  from.length = sizeof from.storage;
+  if (connect(fd, to.get(), to.length) != 0 || getsockname(fd, from.get(), &from.length) != 0) {
+    int err = errno;
+    close(fd);
+    return MakeError("no route to {}: {}", address, std::strerror(err));
+  }
+  close(fd);
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* bytes =
+      to.family == AF_INET
+          ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(&from.storage)->sin_addr)
+          : &reinterpret_cast<const sockaddr_in6*>(&from.storage)->sin6_addr;
+  inet_ntop(to.family, bytes, text, sizeof text);
+  return std::string(text);
+}
+
 bool IsIpAddress(const std::string& address) { return Literal(address, 0).family != AF_UNSPEC; }
 
 bool IsWildcardAddress(const std::string& address) {

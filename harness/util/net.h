@@ -29,6 +29,17 @@ Result<std::string> ResolveAddress(const std::string& name);
 // Whether `address` is an IPv4 or IPv6 literal.
 bool IsIpAddress(const std::string& address);
 
+// The address everything listens on when every role runs on this machine.
+inline constexpr const char* kLoopback = "127.0.0.1";
+
+// `address` as the host part of a URL: an IPv6 literal in brackets.
+std::string UrlHost(const std::string& address);
+
+// The address of this machine that packets to `address` leave from (the route's source), for
+// the hosts to reach it back: what the kernel picks for a UDP socket connected there (no packet
+// is sent).
+Result<std::string> SourceAddressTowards(const std::string& address);
+
 // Whether `address` means every interface (0.0.0.0, ::, *), which the harness never listens on.
 bool IsWildcardAddress(const std::string& address);
 
