@@ -75,8 +75,11 @@ std::string FolderGitSha(const fs::path& dir) {
 }
 
 Environment CollectEnvironment(const Config& config, const std::string& oha_version) {
-  fs::path root =
-      config.file.has_parent_path() ? fs::absolute(config.file).parent_path() : fs::current_path();
+  // The harness's own commit: the checkout its binary was built in, wherever bench.yaml lives
+  // (a user's own folder has its servers' commits under code:<server>).
+  std::error_code ec;
+  fs::path root = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  if (ec) root = fs::current_path();
   Environment env = CollectHostEnvironment(root);
   env.versions["oha"] = oha_version;
   for (const ServerConfig& s : config.servers) {
