@@ -62,4 +62,13 @@ std::string FormatBacklog(double ms) {
   return fmt::format("{:.3g} ms", ms);
 }
 
+std::string SaturatedLabel(double backlog_ms, std::optional<double> in_system, int connections) {
+  if (backlog_ms > static_cast<double>(kSlack.count()) || !in_system || connections <= 0) {
+    return backlog_ms > 0 ? fmt::format("saturated (backlog {})", FormatBacklog(backlog_ms))
+                          : "saturated";
+  }
+  return fmt::format("saturated ({:.0f} in the system for {} connections)", *in_system,
+                     connections);
+}
+
 }  // namespace harness

@@ -121,9 +121,10 @@ std::string RenderCeilingTable(const RunResults& results) {
 
 std::string RenderBound(const RunResults& results) {
   std::vector<std::vector<std::string>> rows;
-  double query = QueryCpuPerThousand(results);
   for (const std::string& scenario : CeilingScenarios(results)) {
     double http = HttpCpuPerThousand(results, scenario);
+    double query =
+        RunsTheDatabaseQuery(results, scenario) ? QueryCpuPerThousand(results) : std::nan("");
     rows.push_back({EscapeMarkdown(scenario), Cpu(query), Cpu(http),
                     std::to_string(results.environment.cores),
                     FormatRps(CombinedBound(results, scenario))});
@@ -137,9 +138,11 @@ std::string RenderBound(const RunResults& results) {
 }
 
 std::string RenderShares(const RunResults& results) {
-  double database = CeilingRps(results, CeilingKind::kDatabase, "");
   std::vector<std::vector<std::string>> rows;
   for (const std::string& scenario : CeilingScenarios(results)) {
+    double database = RunsTheDatabaseQuery(results, scenario)
+                          ? CeilingRps(results, CeilingKind::kDatabase, "")
+                          : std::nan("");
     double http = CeilingRps(results, CeilingKind::kHttp, scenario);
     double bound = CombinedBound(results, scenario);
     for (const std::string& server : ServerOrder(results)) {
@@ -189,7 +192,15 @@ double HttpCpuPerThousand(const RunResults& results, const std::string& scenario
   return MedianOf(Find(results, CeilingKind::kHttp, scenario), TotalPerThousand);
 }
 
+bool RunsTheDatabaseQuery(const RunResults& results, const std::string& scenario) {
+  for (const Ceiling& c : results.ceilings) {
+    if (c.kind == CeilingKind::kHttp && c.scenario == scenario && !c.database_query) return false;
+  }
+  return true;
+}
+
 double CombinedBound(const RunResults& results, const std::string& scenario) {
+  if (!RunsTheDatabaseQuery(results, scenario)) return std::nan("");
   double per_request = QueryCpuPerThousand(results) + HttpCpuPerThousand(results, scenario);
   if (std::isnan(per_request) || per_request <= 0 || results.environment.cores <= 0) {
     return std::nan("");
@@ -217,6 +228,16 @@ std::string RenderCeilings(const RunResults& results) {
         "CPU the ceilings measured (a server that spent less CPU than pgbench on the query, or "
         "than the body server on HTTP, could pass it; none is expected to):\n\n" +
         bound + "\n";
+    std::vector<std::string> other;
+    for (const std::string& scenario : CeilingScenarios(results)) {
+      if (!RunsTheDatabaseQuery(results, scenario)) other.push_back(EscapeMarkdown(scenario));
+    }
+    if (!other.empty()) {
+      out += fmt::format(
+          "{}: its requests run another query than the one the database ceiling measured (`GET "
+          "/`'s), so neither that ceiling nor the bound applies to it (–).\n\n",
+          fmt::join(other, ", "));
+    }
   }
   std::string shares = RenderShares(results);
   if (!shares.empty())

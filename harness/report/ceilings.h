@@ -23,7 +23,10 @@ double CeilingRps(const RunResults& results, CeilingKind kind, const std::string
 double QueryCpuPerThousand(const RunResults& results);
 double HttpCpuPerThousand(const RunResults& results, const std::string& scenario);
 // What the machine's cores allow a request that needs both: cores / (query + exchange), in
-// requests per second; NaN when an input is missing.
+// requests per second; NaN when an input is missing or the scenario runs another query.
 double CombinedBound(const RunResults& results, const std::string& scenario);
+// Whether `scenario`'s requests run the query the database ceiling measured (Ceiling's
+// database_query); the database ceiling and the bound apply only then.
+bool RunsTheDatabaseQuery(const RunResults& results, const std::string& scenario);
 
 }  // namespace harness

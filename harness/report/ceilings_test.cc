@@ -49,6 +49,34 @@ TEST(ReportCeilingsTest, MediansAndEachServersShare) {
   EXPECT_TRUE(Contains(out, "`pgbench -c 5`"));
 }
 
+// The reference run's `user` scenario (one user by username) runs another query than the
+// database ceiling's (GET /'s 100 rows): cpp-beast read "126% of the CPU bound" against a bound
+// that did not apply to it. Now neither the database ceiling nor the bound is applied there.
+TEST(ReportCeilingsTest, AScenarioWithAnotherQueryGetsNoDatabaseCeilingNorBound) {
+  RunResults run = sample::ReferenceRun();  // closed: axum 9740 rps
+  run.environment.cores = 2;
+  Ceiling db = MakeCeiling(CeilingKind::kDatabase, "", 1, 25000);
+  db.requests = 250000;
+  db.target_usage = {.cpu_seconds = 2.5, .samples = 100};
+  db.postgres_usage = {.cpu_seconds = 10.0, .samples = 100};
+  Ceiling http = MakeCeiling(CeilingKind::kHttp, "closed", 1, 16000);
+  http.requests = 160000;
+  http.target_usage = {.cpu_seconds = 8.0, .samples = 100};
+  http.oha_usage = {.cpu_seconds = 8.0, .samples = 100};
+  http.database_query = false;  // as if `closed` had an expect of its own
+  run.ceilings = {db, http};
+  EXPECT_FALSE(RunsTheDatabaseQuery(run, "closed"));
+  EXPECT_TRUE(std::isnan(CombinedBound(run, "closed")));
+  std::string out = RenderCeilings(run);
+  EXPECT_TRUE(Contains(
+      out, "| closed   |                  – |                     0.100 |     2 |           – |"));
+  EXPECT_TRUE(Contains(out,
+                       "| axum    | closed   |             9740 |                     – |          "
+                       "      61 |                  – |"));
+  EXPECT_TRUE(Contains(
+      out, "closed: its requests run another query than the one the database ceiling measured"));
+}
+
 // The bound comes from the CPU every process of the ceiling runs took, not from an assumption
 // that each used the whole machine (the old "% of both", 1 / (1/db + 1/http), which discarded
 // oha's CPU and could not be checked).

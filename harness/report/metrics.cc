@@ -69,12 +69,18 @@ std::vector<const Measurement*> MetricPoints(const std::vector<const Measurement
 
 std::string MetricCell(const std::vector<const Measurement*>& points, const MetricSpec& metric) {
   if (metric.latency && LatencySaturated(points)) {
-    std::vector<double> backlogs;
+    std::vector<double> backlogs, in_system;
+    int connections = 0;
     for (const Measurement* m : points) {
-      if (m->valid && m->saturated && m->backlog_ms) backlogs.push_back(*m->backlog_ms);
+      if (!m->valid || !m->saturated) continue;
+      backlogs.push_back(m->backlog_ms.value_or(0));
+      if (m->in_system) in_system.push_back(*m->in_system);
+      connections = m->concurrency;
     }
-    if (backlogs.empty() || !(Median(backlogs) > 0)) return "saturated";
-    return fmt::format("saturated (backlog {})", FormatBacklog(Median(backlogs)));
+    if (backlogs.empty()) return "saturated";
+    return SaturatedLabel(Median(backlogs),
+                          in_system.empty() ? std::nullopt : std::optional(Median(in_system)),
+                          connections);
   }
   std::vector<const Measurement*> usable = MetricPoints(points, metric);
   std::vector<double> values = ValidValues(usable, metric.get);

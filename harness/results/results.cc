@@ -86,7 +86,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Ceiling, kind, scenario, repetition, rps, requests,
                                                 latency, bytes_per_request, target_usage,
                                                 postgres_usage, oha_usage, machine_usage, command,
-                                                error)
+                                                error, database_query)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepLevelRate, fraction, rate, concurrency,
                                                 command)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepRates, server, scenario, saturation_rps,

@@ -69,6 +69,10 @@ struct Ceiling {
   Usage machine_usage;   // every core, as a measurement's
   std::string command;   // the pgbench or oha command line
   std::string error;     // why it could not be measured; rps is then 0
+  // http: whether the scenario's requests run the query the database ceiling measured (the
+  // contract's GET /, the scenarios without an `expect` of their own). When not, neither the
+  // database ceiling nor the combined bound applies to the scenario.
+  bool database_query = true;
 };
 
 // A measurement during which the machine's busy CPU reached this share of all its cores: what

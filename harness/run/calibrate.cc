@@ -70,6 +70,7 @@ Ceiling HttpCeiling(const Config& config, const CalibrationInputs& in, const Sce
   c.kind = CeilingKind::kHttp;
   c.scenario = scenario.name;
   c.repetition = in.repetition;
+  c.database_query = !scenario.expect.has_value();
   LoadSpec spec;
   spec.duration = config.calibration.duration;
   spec.concurrency = scenario.concurrency;

@@ -513,7 +513,7 @@ std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& 
     return std::nullopt;
   }
   std::string latency =
-      m->saturated ? fmt::format("saturated (backlog {})", FormatBacklog(m->backlog_ms.value_or(0)))
+      m->saturated ? SaturatedLabel(m->backlog_ms.value_or(0), m->in_system, m->concurrency)
                    : fmt::format("p50 {} ms, p99 {} ms",
                                  m->latency.p50 ? fmt::format("{:.2f}", *m->latency.p50) : "-",
                                  m->latency.p99 ? fmt::format("{:.2f}", *m->latency.p99) : "-");
