@@ -80,7 +80,8 @@ void RequestHandler::EndOfInput() {
 }
 
 RequestHandler::Exchange& RequestHandler::Push() {
-  Exchange& exchange = ring_[next_id_ % kMaxPending];
+  if (pending_ == 0) base_ = next_id_;
+  Exchange& exchange = Find(next_id_);
   exchange.id = next_id_++;
   exchange.state = Exchange::State::kReady;
   exchange.version = 11;
@@ -218,7 +219,7 @@ int RequestHandler::Output(iovec* parts, int max) const {
     skip = 0;
   };
   for (std::uint64_t id = front_; id < next_id_ && count + 2 <= max; ++id) {
-    const Exchange& exchange = ring_[id % kMaxPending];
+    const Exchange& exchange = Find(id);
     if (exchange.state != Exchange::State::kReady) break;
     add(exchange.head);
     if (!exchange.head_only) add(exchange.body);
@@ -229,13 +230,20 @@ int RequestHandler::Output(iovec* parts, int max) const {
 void RequestHandler::Sent(std::size_t bytes) {
   sent_ += bytes;
   while (pending_ > 0) {
-    const Exchange& exchange = ring_[front_ % kMaxPending];
+    const Exchange& exchange = Find(front_);
     const std::size_t size = exchange.head.size() + (exchange.head_only ? 0 : exchange.body.size());
     if (exchange.state != Exchange::State::kReady || sent_ < size) break;
     sent_ -= size;
     ++front_;
     --pending_;
   }
+}
+
+std::size_t RequestHandler::BufferCapacity() const {
+  std::size_t bytes = 0;
+  for (const Exchange& exchange : ring_)
+    bytes += exchange.head.capacity() + exchange.body.capacity();
+  return bytes;
 }
 
 }  // namespace cpp_beast

@@ -73,6 +73,8 @@ class RequestHandler {
   bool mid_request() const { return parser_.has_value() && parser_->got_some(); }
   // Requests received whole so far (counting the 100 Continue of one whose body is to come).
   std::uint64_t requests_received() const { return next_id_; }
+  // The bytes its exchanges keep allocated for heads and bodies (memory tests).
+  std::size_t BufferCapacity() const;
 
  private:
   struct Exchange {
@@ -90,12 +92,17 @@ class RequestHandler {
 
   // Starts a new exchange at the back; its state is kReady until set otherwise.
   Exchange& Push();
-  Exchange& Find(std::uint64_t id) { return ring_[id % kMaxPending]; }
+  Exchange& Find(std::uint64_t id) { return ring_[(id - base_) % kMaxPending]; }
+  const Exchange& Find(std::uint64_t id) const { return ring_[(id - base_) % kMaxPending]; }
   void FinishRequest();
   void RespondToMalformed(const boost::beast::error_code& ec, std::string_view unparsed);
   void Respond(Exchange& exchange, int status, std::string_view content_type);
 
   std::array<Exchange, kMaxPending> ring_;
+  // The id slot 0 holds. Reset when the ring drains, so that a connection that does not
+  // pipeline (every keep-alive client in practice) reuses one slot and its body's capacity,
+  // instead of growing all kMaxPending bodies in turn.
+  std::uint64_t base_ = 0;
   std::uint64_t front_ = 0;       // id of the oldest response owed
   std::uint64_t next_id_ = 0;     // id the next exchange gets
   int pending_ = 0;               // exchanges in the ring
