@@ -36,6 +36,9 @@ struct LoadFigures {
   std::optional<double> backlog_ms;  // unsent / rate
   std::optional<double> in_system;   // Little's law: achieved rate × mean latency
   bool saturated = false;
+  // Which rule judged it saturated: true, the backlog (unsent beyond the allowance); false,
+  // Little's law alone. Empty in results written before it was recorded.
+  std::optional<bool> behind_schedule;
 
   std::vector<std::string> warnings;  // why a figure may not mean what it seems
 };

@@ -37,6 +37,7 @@ void JudgeOpenLoop(const LoadSpec& spec, LoadFigures& m) {
   bool behind = unsent > allowed;
   bool queued = m.in_system && *m.in_system > spec.concurrency;
   m.saturated = behind || queued;
+  if (m.saturated) m.behind_schedule = behind;
   if (behind && spec.duration) {
     m.warnings.push_back(fmt::format(
         "saturated: oha ended {} behind its schedule: {} of the {:.0f} requests offered were "
@@ -62,8 +63,9 @@ std::string FormatBacklog(double ms) {
   return fmt::format("{:.3g} ms", ms);
 }
 
-std::string SaturatedLabel(double backlog_ms, std::optional<double> in_system, int connections) {
-  if (backlog_ms > static_cast<double>(kSlack.count()) || !in_system || connections <= 0) {
+std::string SaturatedLabel(bool behind, double backlog_ms, std::optional<double> in_system,
+                           int connections) {
+  if (behind || !in_system || connections <= 0) {
     return backlog_ms > 0 ? fmt::format("saturated (backlog {})", FormatBacklog(backlog_ms))
                           : "saturated";
   }

@@ -47,6 +47,8 @@ std::string FormatBacklog(double ms);
 // What a saturated point shows instead of its latency, by the rule that judged it: "saturated
 // (backlog 7.5 s)" when oha ended behind its schedule, else "saturated (51 in the system for 10
 // connections)" (Little's law: requests waited in oha's queue, though it caught up by the end).
-std::string SaturatedLabel(double backlog_ms, std::optional<double> in_system, int connections);
+// `behind`: LoadFigures::behind_schedule (the backlog rule fired).
+std::string SaturatedLabel(bool behind, double backlog_ms, std::optional<double> in_system,
+                           int connections);
 
 }  // namespace harness

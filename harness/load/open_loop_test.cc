@@ -87,6 +87,26 @@ TEST(OpenLoopTest, FewRequestsAtALowRateAreAllowedTwoUnsent) {
   EXPECT_TRUE(m.saturated);
 }
 
+// bench.nightly.yaml's `corrected` at 100 rps: 2 unsent (20 ms) are within the allowance, but
+// 12 requests in the system for 10 connections is Little's law's saturation. The label names
+// that rule, not a 20 ms "backlog" the backlog rule allowed.
+TEST(OpenLoopTest, TheLabelNamesTheRuleThatJudged) {
+  LoadFigures m = Point(998, 10.0, 120.2);
+  JudgeOpenLoop(Sweep(100, 10), m);
+  EXPECT_TRUE(m.saturated);
+  EXPECT_EQ(m.unsent, 2);
+  ASSERT_TRUE(m.behind_schedule.has_value());
+  EXPECT_FALSE(*m.behind_schedule);
+  EXPECT_EQ(SaturatedLabel(*m.behind_schedule, *m.backlog_ms, m.in_system, 10),
+            "saturated (12 in the system for 10 connections)");
+
+  LoadFigures behind = Point(62201, 10.004285418, 35.352249687512995);  // 1,039 unsent
+  JudgeOpenLoop(Sweep(6324, 36), behind);
+  EXPECT_TRUE(behind.behind_schedule.value_or(false));
+  EXPECT_EQ(SaturatedLabel(true, *behind.backlog_ms, behind.in_system, 36),
+            "saturated (backlog 164 ms)");
+}
+
 TEST(OpenLoopTest, NRequestsOverrunningTheirScheduleAreABacklog) {
   // bench.yaml's "corrected": oha -n 50000 -q 10000 against a server doing ~305 rps. The
   // schedule lasts 5 s; the run took 164 s.

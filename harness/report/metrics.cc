@@ -70,15 +70,17 @@ std::vector<const Measurement*> MetricPoints(const std::vector<const Measurement
 std::string MetricCell(const std::vector<const Measurement*>& points, const MetricSpec& metric) {
   if (metric.latency && LatencySaturated(points)) {
     std::vector<double> backlogs, in_system;
-    int connections = 0;
+    int connections = 0, behind = 0;
     for (const Measurement* m : points) {
       if (!m->valid || !m->saturated) continue;
       backlogs.push_back(m->backlog_ms.value_or(0));
       if (m->in_system) in_system.push_back(*m->in_system);
       connections = m->concurrency;
+      // Results from before the rule was recorded: the backlog, as they were labelled.
+      behind += m->behind_schedule.value_or(true);
     }
     if (backlogs.empty()) return "saturated";
-    return SaturatedLabel(Median(backlogs),
+    return SaturatedLabel(2 * behind >= static_cast<int>(backlogs.size()), Median(backlogs),
                           in_system.empty() ? std::nullopt : std::optional(Median(in_system)),
                           connections);
   }

@@ -69,6 +69,7 @@ TEST(ReportScenarioTest, ASaturationByLittlesLawSaysSo) {
   for (Measurement& m : run.measurements) {
     if (m.server != "axum") continue;
     m.backlog_ms = 0.9;
+    m.behind_schedule = false;
     m.in_system = 51.3;
     m.concurrency = 10;
   }

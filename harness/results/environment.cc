@@ -79,8 +79,13 @@ Environment CollectEnvironment(const Config& config, const std::string& oha_vers
   // (a user's own folder has its servers' commits under code:<server>).
   std::error_code ec;
   fs::path root = fs::read_symlink("/proc/self/exe", ec).parent_path();
-  if (ec) root = fs::current_path();
-  Environment env = CollectHostEnvironment(root);
+  Environment env = CollectHostEnvironment(ec ? fs::path(".") : root);
+  if (env.git_sha == "unknown") {  // a build outside the checkout: bench.yaml's folder's, as before
+    Environment by_config = CollectHostEnvironment(
+        config.file.has_parent_path() ? fs::absolute(config.file, ec).parent_path() : ".");
+    env.git_sha = by_config.git_sha;
+    env.git_dirty = by_config.git_dirty;
+  }
   env.versions["oha"] = oha_version;
   for (const ServerConfig& s : config.servers) {
     PipPins(s.dir / "requirements.txt", s.name + ":", env.versions);

@@ -80,9 +80,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Usage, cpu_avg_pct, cpu_peak_pct
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     Measurement, server, scenario, repetition, level, duration_s, requests, successes, rps,
     offered_rps, concurrency, success_rate, status_codes, errors, bytes_per_request, latency,
-    schedule_s, unsent, backlog_ms, in_system, saturated, server_usage, postgres_usage, oha_usage,
-    machine_usage, host_usage, server_cpu_s_per_1k, postgres_cpu_s_per_1k, oha_cpu_s_per_1k, valid,
-    warnings, raw_oha, raw_samples)
+    schedule_s, unsent, backlog_ms, in_system, saturated, behind_schedule, server_usage,
+    postgres_usage, oha_usage, machine_usage, host_usage, server_cpu_s_per_1k,
+    postgres_cpu_s_per_1k, oha_cpu_s_per_1k, valid, warnings, raw_oha, raw_samples)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Ceiling, kind, scenario, repetition, rps, requests,
                                                 latency, bytes_per_request, target_usage,
                                                 postgres_usage, oha_usage, machine_usage, command,

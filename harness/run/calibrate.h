@@ -29,6 +29,11 @@ struct CalibrationInputs {
   int cores = 1;
 };
 
+// Whether `scenario`'s requests run the query the database ceiling measures (GET /'s): those
+// without an `expect` of their own (the contract's), and those whose expected body is that
+// query's rows. Only then do the database ceiling and the CPU bound apply to it.
+bool RunsTheBenchmarkQuery(const Scenario& scenario);
+
 std::vector<Ceiling> MeasureCeilings(const Config& config, const CalibrationInputs& inputs,
                                      Progress& progress);
 

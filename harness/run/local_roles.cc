@@ -92,12 +92,16 @@ class LocalRoles : public Roles {
 
 }  // namespace
 
-std::unique_ptr<Roles> MakeRoles(const Config& config,
-                                 const std::vector<const ServerConfig*>& servers) {
+bool RunsAcrossHosts(const Config& config, const std::vector<const ServerConfig*>& servers) {
   bool elsewhere = config.placement.load != kLocalHost ||
                    (config.postgres.dsn.empty() && config.placement.postgres != kLocalHost);
   for (const ServerConfig* s : servers) elsewhere |= ServerHost(config, *s) != kLocalHost;
-  if (!elsewhere) return std::make_unique<LocalRoles>(config);
+  return elsewhere;
+}
+
+std::unique_ptr<Roles> MakeRoles(const Config& config,
+                                 const std::vector<const ServerConfig*>& servers) {
+  if (!RunsAcrossHosts(config, servers)) return std::make_unique<LocalRoles>(config);
   return MakePlacedRoles(config, servers);
 }
 

@@ -309,15 +309,16 @@ class PlacedRoles : public Roles {
       }
       progress.Tick();
     }
-    std::map<std::string, RemoteSamples> samples;  // by host: the groups of all its samplers
+    // By host: the groups of all its samplers, and the machine as its first one saw it; each
+    // sampler's rows go to a file of their own (one CSV is one sampler's clock).
+    std::map<std::string, RemoteSamples> samples;
+    std::vector<std::pair<std::string, std::string>> csvs;  // file name, rows
     for (const auto& [host, id] : samplers) {
       auto got = hosts_.at(host).agent->StopSampling(id);
       if (!got) return got.error();
+      csvs.push_back({samples.contains(host) ? host + ".oha" : host, got->csv});
       auto [it, first] = samples.try_emplace(host, std::move(*got));
-      if (!first) {
-        it->second.groups.merge(got->groups);
-        it->second.csv += got->csv;
-      }
+      if (!first) it->second.groups.merge(got->groups);
     }
     stops.Clear();
     fs::path dir = raw.run_dir / "raw" / raw.server;
@@ -351,9 +352,9 @@ class PlacedRoles : public Roles {
       m.postgres_cpu_s_per_1k = m.postgres_usage.cpu_seconds * 1000.0 / m.successes;
       m.oha_cpu_s_per_1k = m.oha_usage.cpu_seconds * 1000.0 / m.successes;
     }
-    for (const auto& [name, s] : samples) {
+    for (const auto& [name, rows] : csvs) {
       fs::path csv = dir / fmt::format("{}.samples.{}.csv", raw.stem, name);
-      if (Status w = WriteFileAtomic(csv, s.csv); !w) return w.error();
+      if (Status w = WriteFileAtomic(csv, rows); !w) return w.error();
       if (name == server.host().name) m.raw_samples = fs::relative(csv, raw.run_dir).string();
     }
     m.raw_oha = fs::relative(oha_json, raw.run_dir).string();

@@ -62,8 +62,11 @@ class Roles {
                                       const RawFiles& raw, Progress& progress) = 0;
 };
 
-// PlacedRoles when bench.yaml places the load, Postgres or one of `servers` (the run's) on a
-// host other than this machine; LocalRoles otherwise. A StartedServer must not outlive them.
+// Whether bench.yaml places the load, the embedded Postgres or one of `servers` (the run's) on a
+// host other than this machine.
+bool RunsAcrossHosts(const Config& config, const std::vector<const ServerConfig*>& servers);
+
+// PlacedRoles when RunsAcrossHosts, LocalRoles otherwise. A StartedServer must not outlive them.
 std::unique_ptr<Roles> MakeRoles(const Config& config,
                                  const std::vector<const ServerConfig*>& servers);
 

@@ -148,15 +148,6 @@ std::optional<int> Run::Preflight() {
   results_.baseline = config_.baseline;
   results_.environment =
       CollectEnvironment(config_, oha.value_or("on host " + config_.placement.load));
-  // Across hosts oha targets the server's host; on one machine, 127.0.0.1.
-  const std::string host = PlacesRolesElsewhere(config_) ? "$HOST" : kLoopback;
-  for (const Scenario& s : config_.scenarios) {
-    results_.scenarios.push_back(s.name);
-    results_.scenario_commands[s.name] = OhaCommandLine(SpecOf(s), host);
-  }
-  results_.method = MethodOf(config_, results_.environment, results_.scenario_commands);
-  results_.fingerprint = Fingerprint(results_.method);
-
   std::set<std::string> only(options_.only_servers.begin(), options_.only_servers.end());
   for (const ServerConfig& s : config_.servers) {
     if (only.empty() ? s.enabled : only.contains(s.name)) servers_.push_back(&s);
@@ -165,6 +156,14 @@ std::optional<int> Run::Preflight() {
     std::fprintf(stderr, "harness: %s: no servers enabled\n", config_.file.c_str());
     return kExitBadInput;
   }
+  // Across hosts oha targets the server's host; on one machine, 127.0.0.1.
+  const std::string host = RunsAcrossHosts(config_, servers_) ? "$HOST" : kLoopback;
+  for (const Scenario& s : config_.scenarios) {
+    results_.scenarios.push_back(s.name);
+    results_.scenario_commands[s.name] = OhaCommandLine(SpecOf(s), host);
+  }
+  results_.method = MethodOf(config_, results_.environment, results_.scenario_commands);
+  results_.fingerprint = Fingerprint(results_.method);
   for (const ServerConfig* s : servers_) {
     ServerOutcome outcome;
     outcome.name = s->name;
@@ -506,14 +505,21 @@ std::optional<Measurement> Run::MeasureStep(const Visit& visit, const Scenario& 
   }
   if (!visit.process.Running()) {
     m->valid = false;
-    m->warnings.push_back("the server died during the measurement");
+    // Across hosts "not running" may be a host lost just now: then the server is not to blame.
+    const bool stopping = Stopping();
+    m->warnings.push_back(stopping ? results_.abort_reason
+                                   : "the server died during the measurement");
     results_.measurements.push_back(*m);
-    Fail(visit.outcome, ServerVerdict::kDiedUnderLoad,
-         fmt::format("{} died during scenario {}", name, scenario.name), visit.process.LogTail(10));
+    if (!stopping) {
+      Fail(visit.outcome, ServerVerdict::kDiedUnderLoad,
+           fmt::format("{} died during scenario {}", name, scenario.name),
+           visit.process.LogTail(10));
+    }
     return std::nullopt;
   }
   std::string latency =
-      m->saturated ? SaturatedLabel(m->backlog_ms.value_or(0), m->in_system, m->concurrency)
+      m->saturated ? SaturatedLabel(m->behind_schedule.value_or(true), m->backlog_ms.value_or(0),
+                                    m->in_system, m->concurrency)
                    : fmt::format("p50 {} ms, p99 {} ms",
                                  m->latency.p50 ? fmt::format("{:.2f}", *m->latency.p50) : "-",
                                  m->latency.p99 ? fmt::format("{:.2f}", *m->latency.p99) : "-");

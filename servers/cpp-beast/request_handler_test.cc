@@ -160,6 +160,29 @@ TEST(RequestHandlerTest, OneRequestAtATimeReusesOneExchangesBuffers) {
   EXPECT_EQ(handler.BufferCapacity(), after_first);
 }
 
+// Across a reset of the ring (it drained, so the next exchange starts at slot 0 again):
+// pipelined requests completed out of order still leave in request order, and a late answer
+// for an exchange already sent changes nothing.
+TEST(RequestHandlerTest, PipeliningAfterTheRingDrainedKeepsOrder) {
+  RequestHandler handler;
+  Feed(handler, kGet);
+  RequestHandler::Query early;
+  ASSERT_TRUE(handler.NextQuery(&early));
+  handler.CompleteQuery(early.id, nullptr);
+  ASSERT_EQ(Statuses(TakeOutput(handler)), (std::vector<int>{503}));
+  std::string six;
+  for (int i = 0; i < 3; ++i) six += std::string(kGet) + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
+  Feed(handler, six);
+  std::vector<RequestHandler::Query> queries(3);
+  for (auto& q : queries) ASSERT_TRUE(handler.NextQuery(&q));
+  handler.CompleteQuery(queries[2].id, MakeUsersResult(kSeedUsers).get());
+  handler.CompleteQuery(early.id, MakeUsersResult(kSeedUsers).get());  // sent already
+  handler.CompleteQuery(queries[1].id, nullptr);
+  EXPECT_EQ(TakeOutput(handler), "");
+  handler.CompleteQuery(queries[0].id, MakeUsersResult(kSeedUsers).get());
+  EXPECT_EQ(Statuses(TakeOutput(handler)), (std::vector<int>{200, 404, 503, 404, 200, 404}));
+}
+
 TEST(RequestHandlerTest, StopsReadingWhenTooManyResponsesAreOwed) {
   RequestHandler handler;
   std::string requests;
