@@ -105,7 +105,11 @@ fn config() -> Result<Config, String> {
     let host = match std::env::var("HOST") {
         Ok(v) if !v.is_empty() => match v.parse::<Ipv4Addr>() {
             Ok(a) if !a.is_unspecified() => a,
-            _ => return Err(format!("HOST={v:?} must be an IPv4 address other than 0.0.0.0")),
+            _ => {
+                return Err(format!(
+                    "HOST={v:?} must be an IPv4 address other than 0.0.0.0"
+                ));
+            }
         },
         _ => Ipv4Addr::LOCALHOST,
     };
