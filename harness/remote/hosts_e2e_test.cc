@@ -66,18 +66,8 @@ std::string Commit() {
   return CheckoutCommit(PROJECT_SOURCE_DIR).ok() ? *CheckoutCommit(PROJECT_SOURCE_DIR) : "";
 }
 
-class RemoteHosts : public ::testing::Test {
+class RemoteHosts : public NetnsHostsTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    bool failed = false;
-    hosts_ = NetnsHosts::Up(why, failed);
-    if (!hosts_ && failed) FAIL() << why;
-    if (!hosts_) GTEST_SKIP() << why;
-  }
-  // `down`, whatever the test did: every process in the namespaces is killed, they are removed.
-  void TearDown() override { hosts_.reset(); }
-
   std::unique_ptr<RemoteHost> Connect(const std::string& name, const ConnectOptions& options = {}) {
     auto host = RemoteHost::Connect(hosts_->Host(name), options);
     EXPECT_TRUE(host) << host.error().message;
@@ -101,8 +91,6 @@ class RemoteHosts : public ::testing::Test {
     fs::create_directory_symlink(fs::path(PROJECT_SOURCE_DIR) / "build", checkout / "build");
     return checkout;
   }
-
-  std::unique_ptr<NetnsHosts> hosts_;
 };
 
 // Each role where the plan puts it: the agent and what it starts in the host's namespace and on

@@ -99,27 +99,33 @@ Result<Measurement> Measure(const LoadSpec& spec, const MeasureTarget& target, c
   if (!text) return text.error();
   auto figures = ParseOhaJson(*text, oha_json.string());
   if (!figures) return figures.error();
-  std::optional<Measurement> m = Measurement{};
-  static_cast<LoadFigures&>(*m) = std::move(*figures);
-
-  m->offered_rps = spec.rate;
-  m->concurrency = spec.concurrency;
-  m->server_usage = OverLoad(sampler.Summary("server"), m->duration_s);
-  m->postgres_usage = OverLoad(sampler.Summary("postgres"), m->duration_s);
-  m->oha_usage = OverLoad(sampler.Summary("oha"), m->duration_s);
-  m->machine_usage = sampler.Machine();
-  if (m->successes > 0) {
-    m->server_cpu_s_per_1k = m->server_usage.cpu_seconds * 1000.0 / m->successes;
-    m->postgres_cpu_s_per_1k = m->postgres_usage.cpu_seconds * 1000.0 / m->successes;
-    m->oha_cpu_s_per_1k = m->oha_usage.cpu_seconds * 1000.0 / m->successes;
-  }
+  Measurement m = MeasurementOf(spec, std::move(*figures), sampler.Summary("server"),
+                                sampler.Summary("postgres"), sampler.Summary("oha"));
+  m.machine_usage = sampler.Machine();
   fs::path samples = dir / (raw.stem + ".samples.csv");
   if (Status s = WriteFileAtomic(samples, sampler.Csv()); !s) return s.error();
-  m->raw_oha = fs::relative(oha_json, raw.run_dir).string();
-  m->raw_samples = fs::relative(samples, raw.run_dir).string();
-  JudgeOpenLoop(spec, *m);
-  AddSanityWarnings(spec, *m, target.cores);
-  return std::move(*m);
+  m.raw_oha = fs::relative(oha_json, raw.run_dir).string();
+  m.raw_samples = fs::relative(samples, raw.run_dir).string();
+  AddSanityWarnings(spec, m, target.cores);
+  return m;
+}
+
+Measurement MeasurementOf(const LoadSpec& spec, LoadFigures figures, const Usage& server,
+                          const Usage& postgres, const Usage& oha) {
+  Measurement m;
+  static_cast<LoadFigures&>(m) = std::move(figures);
+  m.offered_rps = spec.rate;
+  m.concurrency = spec.concurrency;
+  m.server_usage = OverLoad(server, m.duration_s);
+  m.postgres_usage = OverLoad(postgres, m.duration_s);
+  m.oha_usage = OverLoad(oha, m.duration_s);
+  if (m.successes > 0) {
+    m.server_cpu_s_per_1k = m.server_usage.cpu_seconds * 1000.0 / m.successes;
+    m.postgres_cpu_s_per_1k = m.postgres_usage.cpu_seconds * 1000.0 / m.successes;
+    m.oha_cpu_s_per_1k = m.oha_usage.cpu_seconds * 1000.0 / m.successes;
+  }
+  JudgeOpenLoop(spec, m);
+  return m;
 }
 
 Usage OverLoad(Usage usage, double duration_s) {

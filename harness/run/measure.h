@@ -35,6 +35,12 @@ struct RawFiles {
 Result<Measurement> Measure(const LoadSpec& spec, const MeasureTarget& target, const RawFiles& raw,
                             Progress& progress);
 
+// oha's figures for `spec` with what was sampled of each role beside them (sampler summaries,
+// their CPU percentages taken here over oha's own duration): CPU per 1,000 requests, and the open
+// loop judged. Wherever the roles ran.
+Measurement MeasurementOf(const LoadSpec& spec, LoadFigures figures, const Usage& server,
+                          const Usage& postgres, const Usage& oha);
+
 // Closed-loop load whose numbers are thrown away (warm-up).
 Status WarmUp(const LoadSpec& spec, const MeasureTarget& target, const RawFiles& raw);
 

@@ -107,17 +107,8 @@ class Watcher {
   std::thread thread_;
 };
 
-class PlacedRun : public ::testing::Test {
+class PlacedRun : public NetnsHostsTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    bool failed = false;
-    hosts_ = NetnsHosts::Up(why, failed);
-    if (!hosts_ && failed) FAIL() << why;
-    if (!hosts_) GTEST_SKIP() << why;
-  }
-  void TearDown() override { hosts_.reset(); }
-
   // The smoke profile, its servers' folders made absolute, with the three hosts and the plan;
   // in the hosts' directory, where their keys are.
   fs::path Profile(const std::string& extra = "") {
@@ -143,8 +134,6 @@ class PlacedRun : public ::testing::Test {
       EXPECT_TRUE(left.empty()) << "left in host " << name << ":" << Describe(left);
     }
   }
-
-  std::unique_ptr<NetnsHosts> hosts_;
 };
 
 // The groups a samples CSV has rows for ("server", "machine", ...).

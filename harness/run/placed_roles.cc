@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "http/client.h"
-#include "load/open_loop.h"
 #include "postgres/database.h"
 #include "postgres/provision.h"
 #include "remote/checkout.h"
@@ -333,32 +332,21 @@ class PlacedRoles : public Roles {
     if (Status s = WriteFileAtomic(oha_json, *text); !s) return s.error();
     auto figures = ParseOhaJson(*text, oha_json.string());
     if (!figures) return figures.error();
-    Measurement m;
-    static_cast<LoadFigures&>(m) = std::move(*figures);
-    m.offered_rps = spec.rate;
-    m.concurrency = spec.concurrency;
     auto usage = [&](const std::string& host, const std::string& group) {
       auto s = samples.find(host);
       if (s == samples.end() || !s->second.groups.contains(group)) return Usage{};
-      return OverLoad(s->second.groups.at(group), m.duration_s);
+      return s->second.groups.at(group);
     };
-    m.server_usage = usage(server.host().name, "server");
-    m.postgres_usage = usage(postgres_host_, "postgres");
-    m.oha_usage = usage(Load().name, "oha");
+    Measurement m = MeasurementOf(spec, std::move(*figures), usage(server.host().name, "server"),
+                                  usage(postgres_host_, "postgres"), usage(Load().name, "oha"));
     for (const auto& [name, s] : samples) m.host_usage[name] = s.machine;
     m.machine_usage = samples[server.host().name].machine;
-    if (m.successes > 0) {
-      m.server_cpu_s_per_1k = m.server_usage.cpu_seconds * 1000.0 / m.successes;
-      m.postgres_cpu_s_per_1k = m.postgres_usage.cpu_seconds * 1000.0 / m.successes;
-      m.oha_cpu_s_per_1k = m.oha_usage.cpu_seconds * 1000.0 / m.successes;
-    }
     for (const auto& [name, rows] : csvs) {
       fs::path csv = dir / fmt::format("{}.samples.{}.csv", raw.stem, name);
       if (Status w = WriteFileAtomic(csv, rows); !w) return w.error();
       if (name == server.host().name) m.raw_samples = fs::relative(csv, raw.run_dir).string();
     }
     m.raw_oha = fs::relative(oha_json, raw.run_dir).string();
-    JudgeOpenLoop(spec, m);
     AddSanityWarnings(spec, m, 0);  // each host's CPU is judged below, against its own CPUs
     for (const auto& [name, busy] : m.host_usage) {
       const HostRecord& host = hosts_.at(name).record;

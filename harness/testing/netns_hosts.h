@@ -2,6 +2,7 @@
 // each, made by tests/hosts/netns and removed by it whatever the test did (see that script).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -51,6 +52,22 @@ class NetnsHosts {
   std::string Field(const std::string& name, const std::string& field) const;
   std::filesystem::path dir_;
   std::map<std::string, std::string> env_;
+};
+
+// A test over the three hosts: skipped, saying why, where they cannot be made; failed where the
+// script failed; `down` after each test, whatever it did.
+class NetnsHostsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    bool failed = false;
+    hosts_ = NetnsHosts::Up(why, failed);
+    if (!hosts_ && failed) FAIL() << why;
+    if (!hosts_) GTEST_SKIP() << why;
+  }
+  void TearDown() override { hosts_.reset(); }
+
+  std::unique_ptr<NetnsHosts> hosts_;
 };
 
 // The network namespace of `pid` (net:[INODE]), or empty when it is gone.
