@@ -97,6 +97,10 @@ std::optional<Config> ConfigFromEnv(const EnvLookup& getenv, std::string* error)
     return std::nullopt;
   }
   config.inject_delay = std::chrono::microseconds(delay_us);
+
+  long long depth = config.pipeline_depth;
+  if (!ReadInt(getenv, "PIPELINE_DEPTH", 1, 16, &depth, error)) return std::nullopt;
+  config.pipeline_depth = static_cast<int>(depth);
   return config;
 }
 

@@ -46,6 +46,7 @@ TEST_F(ConfigTest, Defaults) {
   EXPECT_EQ(config->db_pool_size, 5);
   EXPECT_EQ(config->threads, std::min(5, UsableCpus()));
   EXPECT_EQ(config->inject_delay.count(), 0);
+  EXPECT_EQ(config->pipeline_depth, 2);
   EXPECT_TRUE(config->handle_signals);
 }
 
@@ -86,6 +87,19 @@ TEST_F(ConfigTest, MoreThreadsThanConnectionsIsAnError) {
   EXPECT_EQ(error_,
             "THREADS (6) must not exceed DB_POOL_SIZE (5): each thread needs a database "
             "connection of its own");
+}
+
+TEST_F(ConfigTest, PipelineDepthIsOneToSixteen) {
+  Set("PIPELINE_DEPTH", "4");
+  auto config = Parse();
+  ASSERT_TRUE(config.has_value()) << error_;
+  EXPECT_EQ(config->pipeline_depth, 4);
+  for (const char* bad : {"0", "17", "two"}) {
+    Set("PIPELINE_DEPTH", bad);
+    EXPECT_FALSE(Parse().has_value()) << bad;
+    EXPECT_EQ(error_,
+              std::string("PIPELINE_DEPTH must be an integer in [1, 16], got '") + bad + "'");
+  }
 }
 
 TEST_F(ConfigTest, MissingRequired) {

@@ -144,6 +144,9 @@ void Database::OnResult(PgConnection& connection, const PGresult& result) {
     if (--slot.to_discard == 0 && slot.state == Slot::State::kCancelling) {
       slot.state = Slot::State::kReady;
       Dispatch();
+    } else if (slot.state == Slot::State::kCancelling) {
+      // A cancel stops the statement running when it arrives; the next pipelined one runs now.
+      slot.connection.Cancel(canceller_);
     }
     return;
   }

@@ -179,20 +179,27 @@ TEST_F(LiveDatabaseTest, AnAbandonedClientGetsNoAnswer) {
   EXPECT_TRUE(recorder_->answers.empty());
 }
 
-// A statement blocked on a lock stands for a database that stopped answering.
-TEST_F(LiveDatabaseTest, AStatementPastItsDeadlineIsCancelledAnd503ThenTheConnectionRecovers) {
-  Open(url_, {.connections = 1, .timeout = 300ms});
+// A statement blocked on a lock stands for a database that stopped answering. At depth 2 the
+// statement pipelined behind it runs (and blocks) once the first is cancelled: it is cancelled
+// in turn, so the connection is reused rather than dropped.
+class DeadlineTest : public LiveDatabaseTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(DeadlineTest, StatementsPastTheirDeadlineAreCancelledAnd503ThenTheConnectionRecovers) {
+  const int depth = GetParam();
+  Open(url_, {.connections = 1, .timeout = 300ms, .pipeline_depth = depth});
   ASSERT_TRUE(RunUntil([&] { return database_->ready_connections() == 1; }));
   Session locker(url_);
   locker.Exec("BEGIN");
   locker.Exec(R"(LOCK TABLE "user" IN ACCESS EXCLUSIVE MODE)");
   const Clock::time_point start = Clock::now();
-  database_->Submit(recorder_, 0, Statement::kUsers, "");
-  ASSERT_TRUE(Answered(1));
-  EXPECT_EQ(recorder_->answers[0].rows, -1);
-  const auto took = recorder_->answers[0].at - start;
-  EXPECT_GE(took, 300ms);
-  EXPECT_LT(took, 1000ms);
+  for (int id = 0; id < depth; ++id) database_->Submit(recorder_, id, Statement::kUsers, "");
+  ASSERT_TRUE(Answered(depth));
+  for (const Recorder::Answer& answer : recorder_->answers) {
+    EXPECT_EQ(answer.rows, -1) << answer.id;
+    const auto took = answer.at - start;
+    EXPECT_GE(took, 300ms) << answer.id;
+    EXPECT_LT(took, 1000ms) << answer.id;
+  }
   ASSERT_EQ(lines_.size(), 1u);
   EXPECT_NE(lines_[0].find("the statement was cancelled"), std::string::npos) << lines_[0];
   // The cancel reached the server: nothing waits on the lock any more, the lock still held.
@@ -203,13 +210,16 @@ TEST_F(LiveDatabaseTest, AStatementPastItsDeadlineIsCancelledAnd503ThenTheConnec
   }
   EXPECT_TRUE(cancelled);
   locker.Exec("COMMIT");
-  database_->Submit(recorder_, 1, Statement::kUsers, "");
-  ASSERT_TRUE(Answered(2));
-  EXPECT_EQ(recorder_->answers[1].rows, 100);
+  database_->Submit(recorder_, depth, Statement::kUsers, "");
+  ASSERT_TRUE(Answered(depth + 1));
+  EXPECT_EQ(recorder_->answers[depth].rows, 100);
   EXPECT_EQ(database_->ready_connections(), 1);
   ASSERT_EQ(lines_.size(), 2u);
   EXPECT_TRUE(lines_[1].starts_with("cpp-beast: database back after ")) << lines_[1];
 }
+
+INSTANTIATE_TEST_SUITE_P(Depths, DeadlineTest, ::testing::Values(1, 2),
+                         [](const auto& info) { return "depth" + std::to_string(info.param); });
 
 // What a database restart does to open connections: every backend ends.
 TEST_F(LiveDatabaseTest, TerminatedBackendsCostNo503) {
