@@ -30,7 +30,7 @@ void WriteRunFiles(const LoadedRun& run) {
     std::fprintf(stderr, "harness: warning: %s\n", s.error().message.c_str());
   }
   if (Status s = WriteFileAtomic(run.dir / "report.md",
-                                 RenderMarkdown(run.results, PlotLinks(run.results)));
+                                 RenderMarkdown(run.results, PlotLinks(run.results, run.dir)));
       !s) {
     std::fprintf(stderr, "harness: warning: %s\n", s.error().message.c_str());
   }
@@ -68,8 +68,9 @@ int RunReport(const ReportArgs& args) {
   } else if (args.format == "csv") {
     out = RenderRunsCsv(runs);
   } else {
-    out = runs.size() == 1 ? RenderMarkdown(runs[0].results, PlotLinks(runs[0].results))
-                           : RenderRunsMarkdown(runs);
+    out = runs.size() == 1
+              ? RenderMarkdown(runs[0].results, PlotLinks(runs[0].results, runs[0].dir))
+              : RenderRunsMarkdown(runs);
   }
   std::fputs(out.c_str(), stdout);
   return kExitOk;

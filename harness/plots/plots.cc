@@ -43,9 +43,12 @@ std::vector<PlotFile> PlotFiles(const RunResults& results) {
   return files;
 }
 
-std::vector<PlotLink> PlotLinks(const RunResults& results) {
+std::vector<PlotLink> PlotLinks(const RunResults& results, const std::filesystem::path& run_dir) {
   std::vector<PlotLink> links;
-  for (const PlotFile& plot : PlotFiles(results)) links.push_back({plot.title, plot.path});
+  for (const PlotFile& plot : PlotFiles(results)) {
+    std::error_code ec;
+    if (std::filesystem::exists(run_dir / plot.path, ec)) links.push_back({plot.title, plot.path});
+  }
   return links;
 }
 
@@ -55,7 +58,10 @@ Status WritePlots(const RunResults& results, const std::filesystem::path& run_di
     if (!status && first) first = status;
   };
   auto write = [&](const std::string& path, const std::string& svg) {
-    if (!svg.empty()) keep(WriteFileAtomic(run_dir / path, svg));
+    if (!svg.empty()) return keep(WriteFileAtomic(run_dir / path, svg));
+    std::error_code ec;  // nothing to draw: a file from an earlier rendering would mislead
+    std::filesystem::remove(run_dir / path, ec);
+    if (ec) keep(MakeError("cannot remove {}: {}", (run_dir / path).string(), ec.message()));
   };
   for (const PlotFile& file : PlotFiles(results)) {
     switch (file.kind) {
@@ -69,10 +75,11 @@ Status WritePlots(const RunResults& results, const std::filesystem::path& run_di
         write(file.path, LatencySpectrumSvg(results, file.scenario));
         break;
       case PlotKind::kUsage:
-        if (auto svg = UsageSvg(results, run_dir, file.scenario); svg) {
-          write(file.path, *svg);
-        } else {
+        // No samples to read (a baseline copied without raw/): a plot drawn before stays.
+        if (auto svg = UsageSvg(results, run_dir, file.scenario); !svg) {
           keep(svg.error());
+        } else if (!svg->empty()) {
+          write(file.path, *svg);
         }
         break;
     }

@@ -26,12 +26,15 @@ struct PlotFile {
 // p99 against offered load; the others cover fixed scenarios.
 std::vector<PlotFile> PlotFiles(const RunResults& results);
 
-// PlotFiles as report.md links them.
-std::vector<PlotLink> PlotLinks(const RunResults& results);
+// The PlotFiles that exist under `run_dir`, as report.md links them: after WritePlots, what it
+// wrote, so the report never links a plot that is not there (a scenario whose every point was
+// saturated has no latency to draw).
+std::vector<PlotLink> PlotLinks(const RunResults& results, const std::filesystem::path& run_dir);
 
-// Writes every plot of PlotFiles that has data into `run_dir`. Usage plots need the raw samples;
-// without them (a copied baseline) they are left as they are. On an error (a malformed samples
-// file, a write failing) the other plots are still written and the first error is returned.
+// Writes every plot of PlotFiles that has data into `run_dir`, and removes one left from an
+// earlier rendering that has none now. Usage plots need the raw samples; without them (a copied
+// baseline) they are left as they are. On an error (a malformed samples file, a write failing)
+// the other plots are still written and the first error is returned.
 Status WritePlots(const RunResults& results, const std::filesystem::path& run_dir);
 
 }  // namespace harness

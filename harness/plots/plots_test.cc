@@ -52,6 +52,27 @@ TEST(PlotsTest, WritePlotsWritesWhatItHasDataFor) {
   fs::remove_all(dir);
 }
 
+// A scenario whose every point was saturated has latencies that measure a backlog: no spectrum
+// is drawn, one left from an earlier rendering goes, and report.md links only what is there.
+TEST(PlotsTest, TheReportLinksNoPlotThatWasNotWritten) {
+  fs::path dir = TempDir("plots");
+  RunResults run = test_runs::MakeRun({1});
+  for (Measurement& m : run.measurements) m.saturated = m.scenario == "keepalive";
+  ASSERT_TRUE(WriteFileAtomic(dir / "plots" / "latency-keepalive.svg", "<svg/>"));
+  Status s = WritePlots(run, dir);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(fs::exists(dir / "plots" / "latency-closed.svg"));
+  EXPECT_FALSE(fs::exists(dir / "plots" / "latency-keepalive.svg"));
+  std::vector<std::string> linked;
+  for (const PlotLink& link : PlotLinks(run, dir)) {
+    EXPECT_TRUE(fs::exists(dir / link.path)) << link.path;
+    linked.push_back(link.path);
+  }
+  // No raw samples in this run: no usage plot either.
+  EXPECT_EQ(linked, (std::vector<std::string>{"plots/throughput.svg", "plots/latency-closed.svg"}));
+  fs::remove_all(dir);
+}
+
 TEST(PlotsTest, AMalformedSamplesFileIsNamedButTheOtherPlotsAreWritten) {
   fs::path dir = TempDir("plots");
   RunResults run = test_runs::MakeRun({1});

@@ -289,7 +289,8 @@ RunOutcome Run::Finish() {
   }
   Save();
   if (Status s = WritePlots(results_, dir_); !s) progress_->Log("harness: " + s.error().message);
-  if (Status s = WriteFileAtomic(dir_ / "report.md", RenderMarkdown(results_, PlotLinks(results_)));
+  if (Status s =
+          WriteFileAtomic(dir_ / "report.md", RenderMarkdown(results_, PlotLinks(results_, dir_)));
       !s) {
     progress_->Log("harness: " + s.error().message);
   }
