@@ -10,7 +10,18 @@
 
 namespace cpp_beast {
 
-class Canceller {
+// Where a Database sends its cancel requests: Canceller in the server; tests hold one back to
+// play a cancel that lands late.
+class CancelSink {
+ public:
+  // Sends `cancel` (from PQgetCancel) some time later, and frees it.
+  virtual void Cancel(PGcancel* cancel) = 0;
+
+ protected:
+  ~CancelSink() = default;
+};
+
+class Canceller final : public CancelSink {
  public:
   Canceller();
   // Does not wait for a cancel in progress: a hung server may hold it for good. The thread
@@ -21,7 +32,7 @@ class Canceller {
 
   // Sends `cancel` (from PQgetCancel) and frees it. Thread-safe. Beyond a few dozen waiting, new
   // ones are dropped: a server that lets them pile up is not answering them either.
-  void Cancel(PGcancel* cancel);
+  void Cancel(PGcancel* cancel) override;
 
  private:
   struct State;

@@ -10,6 +10,11 @@ namespace asio = boost::asio;
 constexpr auto kTick = std::chrono::milliseconds(100);
 constexpr auto kRetryInterval = std::chrono::milliseconds(250);
 
+bool WasCancelled(const PGresult& result) {
+  const char* state = PQresultErrorField(&result, PG_DIAG_SQLSTATE);
+  return state != nullptr && std::string_view(state) == "57014";  // query_canceled
+}
+
 }  // namespace
 
 struct Database::Slot {
@@ -27,12 +32,13 @@ struct Database::Slot {
   State state = State::kDown;
   std::deque<Request> in_flight;  // sent here, to be answered in this order
   int to_discard = 0;             // answers due for requests that already had their 503
+  bool cancel_pending = false;    // a cancel was sent and no answer has shown it took
   Clock::time_point since;
   Clock::time_point opened;  // when it last became ready
 };
 
 Database::Database(asio::io_context& ioc, Options options, DatabaseStatus& status,
-                   Canceller& canceller)
+                   CancelSink& canceller)
     : ioc_(ioc), options_(std::move(options)), status_(status), canceller_(canceller), tick_(ioc) {
   PgConnection::Observer& observer = *this;
   for (int i = 0; i < options_.connections; ++i) {
@@ -132,6 +138,7 @@ void Database::OnReady(PgConnection& connection) {
   slot.state = Slot::State::kReady;
   slot.opened = Clock::now();
   slot.to_discard = 0;
+  slot.cancel_pending = false;
   status_.ConnectionUp();
   Dispatch();
   ArmTick();
@@ -140,13 +147,20 @@ void Database::OnReady(PgConnection& connection) {
 void Database::OnResult(PgConnection& connection, const PGresult& result) {
   Slot& slot = *slots_[connection.tag()];
   if (slot.to_discard > 0) {
-    // The answer to a request that timed out: the cancel took, or came too late.
-    if (--slot.to_discard == 0 && slot.state == Slot::State::kCancelling) {
+    // The answer to a request that timed out. A cancel stops whatever statement runs when it
+    // lands, so only an answer it cancelled (SQLSTATE 57014) shows it is spent; the next
+    // pipelined statement, running now, is cancelled in turn.
+    // (Answers are discarded only while the slot is kCancelling.)
+    if (WasCancelled(result)) slot.cancel_pending = false;
+    if (--slot.to_discard > 0) {
+      if (!slot.cancel_pending) SendCancel(slot);
+    } else if (slot.cancel_pending) {
+      // The statement ended on its own first: the cancel still on its way could stop the next
+      // request's statement, so this connection is not reused.
+      Reopen(slot);
+    } else {
       slot.state = Slot::State::kReady;
       Dispatch();
-    } else if (slot.state == Slot::State::kCancelling) {
-      // A cancel stops the statement running when it arrives; the next pipelined one runs now.
-      slot.connection.Cancel(canceller_);
     }
     return;
   }
@@ -210,9 +224,21 @@ void Database::TimeOut(Slot& slot) {
   for (Request& request : slot.in_flight) Fail(std::move(request), reason);
   slot.to_discard = static_cast<int>(slot.in_flight.size());
   slot.in_flight.clear();
-  slot.connection.Cancel(canceller_);
+  SendCancel(slot);
   slot.state = Slot::State::kCancelling;
   slot.since = Clock::now();
+}
+
+void Database::SendCancel(Slot& slot) {
+  slot.connection.Cancel(canceller_);
+  slot.cancel_pending = true;
+}
+
+void Database::Reopen(Slot& slot) {
+  slot.connection.Close();
+  slot.to_discard = 0;
+  StartConnecting(slot);
+  ArmTick();
 }
 
 void Database::Fail(Request request, std::string_view reason) {

@@ -3,11 +3,12 @@
 //
 // Every request gets its answer within `timeout` of reaching the queue: the rows, or nullptr
 // (503) when the database is down, when the queue is full, or when no connection answered in
-// time, in which case the statement is cancelled (PQcancel) and the connection reused once the
-// cancel has taken, or dropped. A connection that breaks reopens at once, and the statements it
-// lost are retried once (so a database restart costs no 503); one that fails to open tries again
-// every 250 ms. While none of this thread's connections is open or opening, requests get 503 at
-// once.
+// time, in which case the statements in flight on that connection are cancelled (PQcancel), one
+// at a time, and the connection reused once each cancel is seen to have taken; otherwise (a
+// statement ended before its cancel landed, which could then stop the next one) it is reopened. A
+// connection that breaks reopens at once, and the statements it lost are retried once (so a
+// database restart costs no 503); one that fails to open tries again every 250 ms. While none of
+// this thread's connections is open or opening, requests get 503 at once.
 //
 // One thread: the loop's. Answers are delivered from the loop, never from inside Submit().
 #ifndef SERVERS_CPP_BEAST_DATABASE_H_
@@ -68,7 +69,7 @@ class Database final : private PgConnection::Observer {
   };
 
   Database(boost::asio::io_context& ioc, Options options, DatabaseStatus& status,
-           Canceller& canceller);
+           CancelSink& canceller);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -109,6 +110,9 @@ class Database final : private PgConnection::Observer {
   void ConnectFailed(Slot& slot, std::string reason);
   void ConnectionBroke(Slot& slot, std::string reason);
   void TimeOut(Slot& slot);
+  void SendCancel(Slot& slot);
+  // Closes the connection and opens a new one; nothing is in flight on it.
+  void Reopen(Slot& slot);
   void Fail(Request request, std::string_view reason);
   void FailQueue(std::string_view reason);
   void ArmTick();
@@ -117,7 +121,7 @@ class Database final : private PgConnection::Observer {
   boost::asio::io_context& ioc_;
   const Options options_;
   DatabaseStatus& status_;
-  Canceller& canceller_;
+  CancelSink& canceller_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::deque<Request> queue_;
   // Deadlines, connection timeouts and retries are checked every 100 ms while anything is

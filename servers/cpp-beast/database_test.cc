@@ -19,6 +19,25 @@ using Clock = std::chrono::steady_clock;
 // Nothing listens on port 1 of the loopback interface: a connect is refused at once.
 constexpr char kDeadDatabase[] = "postgresql://postgres@127.0.0.1:1/benchmark";
 
+// Holds cancel requests back until the test sends them: a cancel that lands late.
+class HeldCancels final : public CancelSink {
+ public:
+  ~HeldCancels() {
+    for (PGcancel* cancel : held) PQfreeCancel(cancel);
+  }
+  void Cancel(PGcancel* cancel) override { held.push_back(cancel); }
+  void SendAll() {
+    for (PGcancel* cancel : held) {
+      char error[256];
+      EXPECT_TRUE(PQcancel(cancel, error, sizeof error)) << error;
+      PQfreeCancel(cancel);
+    }
+    held.clear();
+  }
+
+  std::vector<PGcancel*> held;
+};
+
 // Records the answers it gets: the row count (-1 for a 503) and the first username.
 class Recorder final : public QueryClient {
  public:
@@ -44,7 +63,7 @@ class DatabaseTest : public ::testing::Test {
  protected:
   void Open(const std::string& conninfo, Database::Options options = {}) {
     options.conninfo = conninfo;
-    database_ = std::make_unique<Database>(ioc_, options, status_, canceller_);
+    database_ = std::make_unique<Database>(ioc_, options, status_, *sink_);
     database_->Start();
   }
 
@@ -70,6 +89,7 @@ class DatabaseTest : public ::testing::Test {
   std::vector<std::string> lines_;
   DatabaseStatus status_{[this](const std::string& line) { lines_.push_back(line); }};
   Canceller canceller_;
+  CancelSink* sink_ = &canceller_;
   std::unique_ptr<Database> database_;
   std::shared_ptr<Recorder> recorder_ = std::make_shared<Recorder>();
 };
@@ -220,6 +240,34 @@ TEST_P(DeadlineTest, StatementsPastTheirDeadlineAreCancelledAnd503ThenTheConnect
 
 INSTANTIATE_TEST_SUITE_P(Depths, DeadlineTest, ::testing::Values(1, 2),
                          [](const auto& info) { return "depth" + std::to_string(info.param); });
+
+// A statement that ends on its own past its deadline, before its cancel lands: the cancel would
+// stop whatever runs next on that backend, so the connection is reopened, not reused.
+TEST_F(LiveDatabaseTest, ACancelThatLandsLateStopsNoOtherRequest) {
+  HeldCancels held;
+  sink_ = &held;
+  Open(url_, {.connections = 1, .timeout = 500ms});
+  ASSERT_TRUE(RunUntil([&] { return database_->ready_connections() == 1; }));
+  Session locker(url_);
+  locker.Exec("BEGIN");
+  locker.Exec(R"(LOCK TABLE "user" IN ACCESS EXCLUSIVE MODE)");
+  database_->Submit(recorder_, 0, Statement::kUsers, "");
+  ASSERT_TRUE(Answered(1));
+  EXPECT_EQ(recorder_->answers[0].rows, -1);
+  ASSERT_EQ(held.held.size(), 1u);
+  locker.Exec("COMMIT");  // the statement ends, its cancel still held back
+  ASSERT_TRUE(RunUntil([&] { return database_->ready_connections() == 1; }));
+
+  locker.Exec("BEGIN");
+  locker.Exec(R"(LOCK TABLE "user" IN ACCESS EXCLUSIVE MODE)");
+  database_->Submit(recorder_, 1, Statement::kUsers, "");
+  RunUntil([] { return false; }, 100ms);  // the next statement waits on the lock
+  held.SendAll();                         // and the first one's cancel lands now
+  RunUntil([] { return false; }, 100ms);
+  locker.Exec("COMMIT");
+  ASSERT_TRUE(Answered(2));
+  EXPECT_EQ(recorder_->answers[1].rows, 100);
+}
 
 // What a database restart does to open connections: every backend ends.
 TEST_F(LiveDatabaseTest, TerminatedBackendsCostNo503) {

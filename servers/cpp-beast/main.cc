@@ -23,8 +23,10 @@ int main() {
   }
   try {
     cpp_beast::Server server(*config);
-    std::fprintf(stderr, "cpp-beast: listening on %s:%u, threads=%d, db_pool=%d\n",
-                 config->host.c_str(), server.port(), config->threads, config->db_pool_size);
+    std::fprintf(stderr,
+                 "cpp-beast: listening on %s:%u, threads=%d, db_pool=%d, pipeline_depth=%d\n",
+                 config->host.c_str(), server.port(), config->threads, config->db_pool_size,
+                 config->pipeline_depth);
     server.Run();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cpp-beast: cannot serve on %s:%u: %s\n", config->host.c_str(),

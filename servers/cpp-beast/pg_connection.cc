@@ -146,7 +146,7 @@ bool PgConnection::Sync() {
   return true;
 }
 
-void PgConnection::Cancel(Canceller& canceller) {
+void PgConnection::Cancel(CancelSink& canceller) {
   if (conn_ != nullptr) canceller.Cancel(PQgetCancel(conn_));
 }
 

@@ -65,7 +65,7 @@ class PgConnection {
   // closed; no OnFailed follows for this).
   bool Send(Statement statement, std::string_view param);
   // Asks the server to stop the statement it is running, through `canceller`.
-  void Cancel(Canceller& canceller);
+  void Cancel(CancelSink& canceller);
   // Closes at once; no callback follows for anything pending.
   void Close();
 
