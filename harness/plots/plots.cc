@@ -78,6 +78,7 @@ Status WritePlots(const RunResults& results, const std::filesystem::path& run_di
         // No samples to read (a baseline copied without raw/): a plot drawn before stays.
         if (auto svg = UsageSvg(results, run_dir, file.scenario); !svg) {
           keep(svg.error());
+          write(file.path, "");  // what it drew before, it could not draw now
         } else if (!svg->empty()) {
           write(file.path, *svg);
         }

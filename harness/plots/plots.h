@@ -33,8 +33,8 @@ std::vector<PlotLink> PlotLinks(const RunResults& results, const std::filesystem
 
 // Writes every plot of PlotFiles that has data into `run_dir`, and removes one left from an
 // earlier rendering that has none now. Usage plots need the raw samples; without them (a copied
-// baseline) they are left as they are. On an error (a malformed samples file, a write failing)
-// the other plots are still written and the first error is returned.
+// baseline) they are left as they are; a malformed samples file removes its plot. On an error
+// (that, a write failing) the other plots are still written and the first error is returned.
 Status WritePlots(const RunResults& results, const std::filesystem::path& run_dir);
 
 }  // namespace harness

@@ -78,6 +78,7 @@ TEST(PlotsTest, AMalformedSamplesFileIsNamedButTheOtherPlotsAreWritten) {
   RunResults run = test_runs::MakeRun({1});
   run.measurements[0].raw_samples = "raw/axum/closed-1.samples.csv";
   ASSERT_TRUE(WriteFileAtomic(dir / run.measurements[0].raw_samples, "garbage\n"));
+  ASSERT_TRUE(WriteFileAtomic(dir / "plots" / "usage-closed.svg", "<svg/>"));  // drawn before
   Status s = WritePlots(run, dir);
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message.find("closed-1.samples.csv:1: expected the header"),
@@ -85,6 +86,8 @@ TEST(PlotsTest, AMalformedSamplesFileIsNamedButTheOtherPlotsAreWritten) {
       << s.error().message;
   EXPECT_TRUE(fs::exists(dir / "plots" / "throughput.svg"));
   EXPECT_TRUE(fs::exists(dir / "plots" / "latency-keepalive.svg"));
+  EXPECT_FALSE(fs::exists(dir / "plots" / "usage-closed.svg"));
+  for (const PlotLink& link : PlotLinks(run, dir)) EXPECT_NE(link.path, "plots/usage-closed.svg");
   fs::remove_all(dir);
 }
 
