@@ -91,6 +91,13 @@ TEST(Cli, DbDownWithAnEmptyOrUnknownDirIsBadInputAndStopsNothing) {
     EXPECT_NE(down.output.find("--dir"), std::string::npos) << down.output;
     EXPECT_TRUE(ProcessAlive(postmaster)) << "--dir '" << bad << "' stopped a cluster";
   }
+  // A directory outside the cluster root (another TMPDIR) is named as such, and left alone.
+  CommandRun elsewhere = RunHarness({"db", "down", "--dir", "/nonexistent/pg-x"});
+  EXPECT_EQ(elsewhere.exit_code, 2) << elsewhere.output;
+  EXPECT_NE(elsewhere.output.find("is not in " + ClusterRoot().string()), std::string::npos)
+      << elsewhere.output;
+  EXPECT_NE(elsewhere.output.find("TMPDIR"), std::string::npos) << elsewhere.output;
+  EXPECT_TRUE(ProcessAlive(postmaster));
   auto removed = DestroyDetachedClusters(dir);
   ASSERT_TRUE(removed) << removed.error().message;
   EXPECT_EQ(*removed, 1);

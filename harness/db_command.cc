@@ -68,7 +68,17 @@ void RegisterDbCommands(CLI::App& app) {
       return kExitBadInput;
     }
     if (!dir->empty() && *removed == 0) {
-      std::fprintf(stderr, "harness: db down: --dir %s: no cluster there\n", dir->c_str());
+      // Only clusters under ClusterRoot() are ever touched; a different TMPDIR is the usual slip.
+      const std::filesystem::path root = ClusterRoot();
+      if (std::filesystem::weakly_canonical(*dir).parent_path() !=
+          std::filesystem::weakly_canonical(root)) {
+        std::fprintf(stderr,
+                     "harness: db down: --dir %s is not in %s, where `db up` makes clusters "
+                     "(run with the TMPDIR `db up` had)\n",
+                     dir->c_str(), root.c_str());
+      } else {
+        std::fprintf(stderr, "harness: db down: --dir %s: no cluster there\n", dir->c_str());
+      }
       return kExitBadInput;
     }
     std::fprintf(stderr, "harness: stopped and removed %d cluster(s)\n", *removed);
