@@ -10,6 +10,9 @@ namespace asio = boost::asio;
 constexpr auto kTick = std::chrono::milliseconds(100);
 constexpr auto kRetryInterval = std::chrono::milliseconds(250);
 
+// Whether `result` is a statement stopped by a cancel request. Nothing else here stops one with
+// that SQLSTATE: the server sets no statement_timeout, and an administrator's
+// pg_cancel_backend() would at worst let a connection be reused with our cancel still on its way.
 bool WasCancelled(const PGresult& result) {
   const char* state = PQresultErrorField(&result, PG_DIAG_SQLSTATE);
   return state != nullptr && std::string_view(state) == "57014";  // query_canceled
@@ -237,6 +240,7 @@ void Database::SendCancel(Slot& slot) {
 void Database::Reopen(Slot& slot) {
   slot.connection.Close();
   slot.to_discard = 0;
+  status_.ConnectionLost();
   StartConnecting(slot);
   ArmTick();
 }

@@ -267,6 +267,12 @@ TEST_F(LiveDatabaseTest, ACancelThatLandsLateStopsNoOtherRequest) {
   locker.Exec("COMMIT");
   ASSERT_TRUE(Answered(2));
   EXPECT_EQ(recorder_->answers[1].rows, 100);
+  // The reopened connection replaced the old one: a later failure is still judged right.
+  EXPECT_EQ(status_.connections_up(), 1);
+  ASSERT_EQ(lines_.size(), 2u);
+  EXPECT_NE(lines_[0].find("database down"), std::string::npos) << lines_[0];
+  EXPECT_TRUE(lines_[1].starts_with("cpp-beast: database back after ")) << lines_[1];
+  database_.reset();  // before `held`, which it refers to
 }
 
 // What a database restart does to open connections: every backend ends.

@@ -31,6 +31,11 @@ void DatabaseStatus::ConnectionUp() {
   if (down()) MarkUp();
 }
 
+int DatabaseStatus::connections_up() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return connections_up_;
+}
+
 void DatabaseStatus::ConnectionLost() {
   std::lock_guard<std::mutex> lock(mu_);
   if (connections_up_ > 0) --connections_up_;

@@ -41,6 +41,8 @@ class DatabaseStatus {
   void Refused(std::string_view reason);
 
   bool down() const { return down_.load(std::memory_order_relaxed); }
+  // Connections up across the server: what "down" is judged by when a connection fails.
+  int connections_up();
 
  private:
   void MarkUp();
