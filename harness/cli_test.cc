@@ -84,11 +84,14 @@ TEST(Cli, DbDownWithAnEmptyOrUnknownDirIsBadInputAndStopsNothing) {
   ASSERT_TRUE(cluster) << cluster.error().message;
   const fs::path dir = (*cluster)->directory();
   const pid_t postmaster = (*cluster)->postmaster_pid();
-  for (const std::string& bad : {std::string(), dir.string() + "-nope"}) {
+  for (const std::string& bad : {std::string(), dir.string() + "-nope", dir.string() + "-nope/"}) {
     CommandRun down = RunHarness({"db", "down", "--dir", bad});
     EXPECT_EQ(down.exit_code, 2) << "--dir '" << bad << "': " << down.output;
     EXPECT_EQ(Lines(down.output), 1) << down.output;
     EXPECT_NE(down.output.find("--dir"), std::string::npos) << down.output;
+    if (!bad.empty()) {
+      EXPECT_NE(down.output.find("no cluster there"), std::string::npos) << bad;
+    }
     EXPECT_TRUE(ProcessAlive(postmaster)) << "--dir '" << bad << "' stopped a cluster";
   }
   // A directory outside the cluster root (another TMPDIR) is named as such, and left alone.

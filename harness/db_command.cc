@@ -70,8 +70,11 @@ void RegisterDbCommands(CLI::App& app) {
     if (!dir->empty() && *removed == 0) {
       // Only clusters under ClusterRoot() are ever touched; a different TMPDIR is the usual slip.
       const std::filesystem::path root = ClusterRoot();
-      if (std::filesystem::weakly_canonical(*dir).parent_path() !=
-          std::filesystem::weakly_canonical(root)) {
+      std::filesystem::path given = std::filesystem::path(*dir).lexically_normal();
+      if (given.filename().empty()) given = given.parent_path();  // a trailing slash
+      std::error_code ec;
+      if (std::filesystem::weakly_canonical(given, ec).parent_path() !=
+          std::filesystem::weakly_canonical(root, ec)) {
         std::fprintf(stderr,
                      "harness: db down: --dir %s is not in %s, where `db up` makes clusters "
                      "(run with the TMPDIR `db up` had)\n",
