@@ -2,6 +2,7 @@
 // real Postgres. The servers must be built (scripts/test does it first).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -70,11 +71,17 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_GT(s.idle_rss_mib, 1) << s.name;
   }
   ASSERT_EQ(results->measurements.size(), servers.size() * results->scenarios.size());
-  // CPU time comes in clock ticks (10 ms): a short smoke measurement of Postgres can read 0, so
-  // the check is on the whole run.
+  // CPU time comes in clock ticks (10 ms), charged to whoever runs when a tick lands: a short
+  // smoke measurement can read 0 (cpp-beast serves the 300 requests of `closed` in about 12 ms of
+  // CPU), so Postgres is checked over the whole run and each server over its measurements.
   double postgres_cpu = 0;
-  for (const Measurement& m : results->measurements) postgres_cpu += m.postgres_usage.cpu_seconds;
+  std::map<std::string, double> server_cpu;
+  for (const Measurement& m : results->measurements) {
+    postgres_cpu += m.postgres_usage.cpu_seconds;
+    server_cpu[m.server] += m.server_usage.cpu_seconds;
+  }
   EXPECT_GT(postgres_cpu, 0);
+  for (const std::string& server : servers) EXPECT_GT(server_cpu[server], 0) << server;
   for (const Measurement& m : results->measurements) {
     std::string what = m.server + "/" + m.scenario;
     EXPECT_TRUE(m.valid) << what;
@@ -84,7 +91,6 @@ TEST(RunEndToEnd, SmokeProfileMeasuresEveryServerAndLeavesNothingBehind) {
     EXPECT_TRUE(m.latency.p50 && m.latency.p99) << what;
     EXPECT_GT(m.server_usage.samples, 0) << what;
     EXPECT_GT(m.server_usage.rss_peak_mib, 1) << what;
-    EXPECT_GT(m.server_usage.cpu_seconds, 0) << what;
     EXPECT_GT(m.machine_usage.samples, 0) << what;
     EXPECT_GE(m.machine_usage.cpu_seconds, m.server_usage.cpu_seconds - 0.05) << what;
     EXPECT_EQ(m.concurrency, 10) << what;
