@@ -159,8 +159,8 @@ void Database::OnResult(PgConnection& connection, const PGresult& result) {
       if (!slot.cancel_pending) SendCancel(slot);
     } else if (slot.cancel_pending) {
       // The statement ended on its own first: the cancel still on its way could stop the next
-      // request's statement, so this connection is not reused.
-      Reopen(slot);
+      // request's statement, so this connection is not reused (nothing is in flight on it).
+      ConnectionBroke(slot, "a cancel was still on its way");
     } else {
       slot.state = Slot::State::kReady;
       Dispatch();
@@ -235,14 +235,6 @@ void Database::TimeOut(Slot& slot) {
 void Database::SendCancel(Slot& slot) {
   slot.connection.Cancel(canceller_);
   slot.cancel_pending = true;
-}
-
-void Database::Reopen(Slot& slot) {
-  slot.connection.Close();
-  slot.to_discard = 0;
-  status_.ConnectionLost();
-  StartConnecting(slot);
-  ArmTick();
 }
 
 void Database::Fail(Request request, std::string_view reason) {

@@ -111,8 +111,6 @@ class Database final : private PgConnection::Observer {
   void ConnectionBroke(Slot& slot, std::string reason);
   void TimeOut(Slot& slot);
   void SendCancel(Slot& slot);
-  // Closes the connection and opens a new one; nothing is in flight on it.
-  void Reopen(Slot& slot);
   void Fail(Request request, std::string_view reason);
   void FailQueue(std::string_view reason);
   void ArmTick();
